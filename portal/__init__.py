@@ -1,0 +1,39 @@
+"""Business feedback portal for administrative procedures."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from portal import config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app. Runs no queries, migrations or network calls."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    app.config.from_object("portal.config.Defaults")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("PORTAL")
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        if os.environ.get("REDIS_URL"):
+            app.config.setdefault("REDIS_URL", os.environ["REDIS_URL"])
+    else:
+        app.config.update(test_config)
+    config.finalize(app)
+    config.validate(app)
+
+    from portal.cli import register_commands
+    from portal.extensions import register_extensions
+    from portal.web import register_blueprints, register_errorhandlers, register_template_helpers
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app

@@ -1,0 +1,79 @@
+"""Who may see and do what. Web and API both ask these functions; nothing else decides.
+
+A report held by another agency is reported as not found, never as forbidden, so staff
+cannot learn that it exists.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.models import Category, Role, Ticket, User
+
+STAFF_ROLES = frozenset(Role)
+# Roles that see every report (read-only for the coordinator apart from triage).
+OVERSEERS = frozenset({Role.admin, Role.coordinator})
+AGENCY_ROLES = frozenset({Role.officer, Role.head})
+
+
+def _is_agency_staff_of(user: User, ticket: Ticket) -> bool:
+    return (user.role in AGENCY_ROLES and user.agency_id is not None
+            and ticket.agency_id == user.agency_id)
+
+
+def can_view(user: User | None, ticket: Ticket) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role in OVERSEERS:
+        return True
+    if user.role == Role.inspector:
+        return ticket.category == Category.harassment
+    if not _is_agency_staff_of(user, ticket):
+        return False
+    # Harassment is never handled by officers, who may be the accused: the head owns it.
+    return ticket.category != Category.harassment or user.role == Role.head
+
+
+def can_act(user: User | None, ticket: Ticket) -> bool:
+    """May work the report in an agency inbox (acknowledge, answer, note, transfer, close)."""
+    return can_view(user, ticket) and user.role in AGENCY_ROLES
+
+
+def can_triage(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.role in OVERSEERS
+
+
+def can_file_for_caller(user: User | None) -> bool:
+    return (user is not None and user.is_authenticated
+            and user.role in {Role.clerk, Role.coordinator, Role.admin})
+
+
+def can_use_inbox(user: User | None) -> bool:
+    return (user is not None and user.is_authenticated
+            and user.role in AGENCY_ROLES | OVERSEERS | {Role.inspector})
+
+
+def identity_visible(user: User | None, ticket: Ticket) -> bool:
+    """May this user see who filed the report (name, e-mail, phone, business)?
+
+    Harassment reports hide the reporter from the agency unless the reporter consented;
+    the inspectorate may always see it (DESIGN §6).
+    """
+    if not can_view(user, ticket) or ticket.anonymous:
+        return False
+    if ticket.category != Category.harassment or ticket.identity_consent:
+        return True
+    return user.role == Role.inspector
+
+
+def visible_filter(user: User) -> sa.ColumnElement[bool]:
+    """SQL condition matching exactly the reports ``can_view`` allows (for list queries)."""
+    if user.role in OVERSEERS:
+        return sa.true()
+    if user.role == Role.inspector:
+        return Ticket.category == Category.harassment
+    if user.role in AGENCY_ROLES and user.agency_id is not None:
+        own = Ticket.agency_id == user.agency_id
+        if user.role == Role.head:
+            return own
+        return sa.and_(own, Ticket.category != Category.harassment)
+    return sa.false()

@@ -1,0 +1,57 @@
+"""Flask commands: `flask portal seed`, `flask portal create-user`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from portal import clock
+from portal.accounts.demo import load_demo_accounts
+from portal.accounts.users import ensure_user, hash_password
+from portal.directory import lookup
+from portal.directory.loader import load_directory
+from portal.extensions import db
+from portal.models import Role
+
+portal_cli = AppGroup("portal", help="Portal administration.")
+
+
+@portal_cli.command("seed")
+@click.option("--demo/--no-demo", default=None,
+              help="Also create the demo accounts (default: when DEMO_MODE is on).")
+def seed(demo: bool | None) -> None:
+    """Load the agency and procedure directory (idempotent)."""
+    result = load_directory()
+    click.echo(f"directory: {result.created} created, {result.updated} updated")
+    if demo is None:
+        demo = current_app.config["DEMO_MODE"]
+    if demo:
+        created = load_demo_accounts(now=clock.now_utc())
+        click.echo(f"demo accounts: {created} created")
+    db.session.commit()
+
+
+@portal_cli.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--agency", "agency_code", default=None, help="Agency code for officers and heads.")
+@click.option("--name", "full_name", default=None)
+@click.password_option()
+def create_user(username: str, role: str, agency_code: str | None, full_name: str | None,
+                password: str) -> None:
+    """Create a staff account."""
+    agency = lookup.agency_by_code(agency_code) if agency_code else None
+    if agency_code and agency is None:
+        raise click.ClickException(f"unknown agency {agency_code}")
+    if Role(role) in (Role.officer, Role.head) and agency is None:
+        raise click.ClickException("officers and heads need --agency")
+    if len(password) < 10:
+        raise click.ClickException("the password must be at least 10 characters")
+    ensure_user(username.lower(), role=Role(role), full_name=full_name or username,
+                password_hash=hash_password(password), now=clock.now_utc(), agency=agency)
+    db.session.commit()
+    click.echo(f"user {username.lower()} ready")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(portal_cli)

@@ -1,0 +1,63 @@
+"""Configuration defaults and start-up validation (no I/O)."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+
+class Defaults:
+    SECRET_KEY = "dev"
+    SQLALCHEMY_DATABASE_URI = "sqlite:///portal.db"  # relative: placed under instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    DEBUG = False
+    TESTING = False
+    # Demo mode loads and accepts the demo accounts (password "demo"); never in production.
+    DEMO_MODE = False
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    # Five attachments of at most 10 MB each, plus the form fields.
+    MAX_ATTACHMENTS = 5
+    MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
+    UPLOAD_FOLDER = None  # default: <instance>/uploads
+    # Keyed hash for receipts; defaults to SECRET_KEY when unset.
+    RECEIPT_KEY = None
+    REOPEN_WINDOW_WORKING_DAYS = 10
+    ACK_WORKING_DAYS = 1
+    ANSWER_WORKING_DAYS = 20
+    INBOX_PAGE_SIZE = 25
+    REDIS_URL = None
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_FILING = "20 per hour"
+    RATELIMIT_TRACKING = "30 per 10 minutes"
+    RATELIMIT_LOGIN = "10 per minute"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+
+def finalize(app: Flask) -> None:
+    """Fill values derived from other settings."""
+    cfg = app.config
+    if not cfg.get("UPLOAD_FOLDER"):
+        cfg["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    if not cfg.get("RECEIPT_KEY"):
+        cfg["RECEIPT_KEY"] = cfg["SECRET_KEY"]
+    cfg.setdefault("RATELIMIT_STORAGE_URI", cfg.get("REDIS_URL") or "memory://")
+    if not (cfg["DEBUG"] or cfg["TESTING"]):
+        cfg.setdefault("SESSION_COOKIE_SECURE", True)
+    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://") or uri.startswith("postgres://"):
+        # Use psycopg 3, the driver we pin.
+        cfg["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+
+
+def validate(app: Flask) -> None:
+    """Refuse unsafe settings outside debug, tests and demo."""
+    cfg = app.config
+    relaxed = cfg["DEBUG"] or cfg["TESTING"] or cfg["DEMO_MODE"]
+    if cfg["SECRET_KEY"] == "dev" and not relaxed:
+        raise RuntimeError("Set PORTAL_SECRET_KEY: the default key is only for debug and demo.")

@@ -1,0 +1,1 @@
+"""The legal clock: Vietnamese working days and deadlines (pure functions)."""

@@ -1,0 +1,1 @@
+"""Agencies and procedures: data files, loading and look-ups."""

@@ -1,0 +1,1 @@
+"""Report intake, workflow, tracking codes, attachments and history (domain services)."""

@@ -1,0 +1,107 @@
+"""Attachment checks (by content, not by name) and storage outside the web root."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+from portal.extensions import db
+from portal.i18n import _l
+from portal.models import Attachment, Ticket
+
+ALLOWED_EXTENSIONS = {"pdf", "jpg", "jpeg", "png", "docx", "xlsx"}
+_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as received, independent of the web framework."""
+    filename: str
+    data: bytes
+
+
+def sniff(data: bytes) -> str | None:
+    """The real kind of the file from its first bytes, or None when not allowed."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"PK\x03\x04"):
+        return _office_kind(data)
+    return None
+
+
+def _office_kind(data: bytes) -> str | None:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    return None
+
+
+def _extension(filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return "jpg" if ext == "jpeg" else ext
+
+
+def safe_display_name(filename: str) -> str:
+    """The base name only, without path parts or control characters, at most 255 chars."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return (name or "file")[:255]
+
+
+def validate(uploads: list[Upload], *, max_count: int, max_bytes: int) -> list[tuple[str, str]]:
+    """Errors for the ``attachments`` field; empty when every file is acceptable."""
+    errors: list[tuple[str, str]] = []
+    if len(uploads) > max_count:
+        errors.append(("attachments", _l("Attach at most %(n)d files.", n=max_count)))
+    for upload in uploads:
+        name = safe_display_name(upload.filename)
+        if len(upload.data) > max_bytes:
+            errors.append(("attachments", _l("%(name)s is larger than %(mb)d MB.",
+                                             name=name, mb=max_bytes // (1024 * 1024))))
+        elif not upload.data:
+            errors.append(("attachments", _l("%(name)s is empty.", name=name)))
+        elif _extension(name) not in ALLOWED_EXTENSIONS or sniff(upload.data) != _extension(name):
+            errors.append(("attachments", _l(
+                "%(name)s is not an accepted file. Accepted: PDF, JPG, PNG, DOCX, XLSX.",
+                name=name)))
+    return errors
+
+
+def store(ticket: Ticket, upload: Upload, *, folder: str, now: datetime) -> Attachment:
+    """Write the file under a random name in ``folder`` and record it. Flushes."""
+    os.makedirs(folder, exist_ok=True)
+    stored_name = secrets.token_hex(16)
+    with open(os.path.join(folder, stored_name), "xb") as fh:
+        fh.write(upload.data)
+    kind = sniff(upload.data)
+    attachment = Attachment(ticket=ticket, original_name=safe_display_name(upload.filename),
+                            stored_name=stored_name, content_type=_CONTENT_TYPES[kind],
+                            size=len(upload.data), sha256=hashlib.sha256(upload.data).hexdigest(),
+                            created_at=now)
+    db.session.add(attachment)
+    return attachment
+
+
+def path_of(attachment: Attachment, folder: str) -> str:
+    return os.path.join(folder, attachment.stored_name)

@@ -1,0 +1,223 @@
+"""The report's state machine. Every action checks permission, status and version, then
+appends one immutable event. Services flush; the caller commits.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.accounts import permissions
+from portal.deadlines.working_days import deadline, local_day, working_days_between
+from portal.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from portal.extensions import db
+from portal.i18n import _l
+from portal.models import Agency, EventKind, Rating, Status, Ticket, TicketEvent, User
+from portal.models.vocab import STATUS_LABELS
+
+WORKING = frozenset({Status.assigned, Status.acknowledged, Status.reopened, Status.needs_info})
+TRIAGE = frozenset({Status.new, Status.transferred})
+ANSWERED = frozenset({Status.answered, Status.closed})
+BODY_MAX = 10_000
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # another officer's change committed first
+        raise Conflict(_CONFLICT) from exc
+
+
+_CONFLICT = _l("Someone else changed this report while you were working on it. "
+               "Your text is kept below; review the latest history and try again.")
+
+
+def _check(ticket: Ticket, expected_version: int | None, allowed: frozenset[Status]) -> None:
+    if expected_version is not None and ticket.version != expected_version:
+        raise Conflict(_CONFLICT)
+    if ticket.status not in allowed:
+        raise InvalidTransition(_l("This action is not possible while the report is “%(status)s”.",
+                                   status=STATUS_LABELS[ticket.status]))
+
+
+def _require_actor(actor: User, ticket: Ticket) -> None:
+    if not permissions.can_view(actor, ticket):
+        raise NotFound()
+    if not permissions.can_act(actor, ticket):
+        raise PermissionDenied(_l("Only the agency holding this report can do that."))
+
+
+def _text(value: str, field: str, message, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed([(field, message)])
+    if len(value) > BODY_MAX:
+        raise ValidationFailed([(field, _l("The text must be at most %(n)d characters.", n=BODY_MAX))])
+    return value
+
+
+def _event(ticket: Ticket, kind: EventKind, now: datetime, actor: User | None, *, public: bool,
+           body: str | None = None, legal_basis: str | None = None,
+           to_agency: Agency | None = None) -> TicketEvent:
+    event = TicketEvent(ticket=ticket, kind=kind, at=now, actor=actor, public=public,
+                        agency_id=ticket.agency_id, to_agency=to_agency, body=body or None,
+                        legal_basis=legal_basis or None)
+    db.session.add(event)
+    ticket.updated_at = now
+    return event
+
+
+def assign(ticket: Ticket, agency: Agency, *, actor: User, now: datetime,
+           expected_version: int | None, config: Mapping[str, Any]) -> None:
+    """Coordinator routes a report from triage to an agency."""
+    if not permissions.can_triage(actor):
+        raise PermissionDenied(_l("Only a coordinator can assign reports."))
+    _check(ticket, expected_version, TRIAGE)
+    if ticket.status == Status.transferred:  # the receiving agency gets its own time
+        ticket.ack_due = deadline(now, config["ACK_WORKING_DAYS"])
+        ticket.answer_due = deadline(now, config["ANSWER_WORKING_DAYS"])
+    ticket.agency = agency
+    ticket.status = Status.assigned
+    _event(ticket, EventKind.assigned, now, actor, public=True, to_agency=agency)
+    _flush()
+
+
+def reject(ticket: Ticket, reason: str, *, actor: User, now: datetime,
+           expected_version: int | None) -> None:
+    """Coordinator rejects spam, a duplicate or an out-of-scope report, with a public reason."""
+    if not permissions.can_triage(actor):
+        raise PermissionDenied(_l("Only a coordinator can reject reports."))
+    _check(ticket, expected_version, TRIAGE)
+    body = _text(reason, "reason", _l("Give the reason the reporter will see."))
+    ticket.status, ticket.closed_at = Status.rejected, now
+    _event(ticket, EventKind.rejected, now, actor, public=True, body=body)
+    _flush()
+
+
+def acknowledge(ticket: Ticket, *, actor: User, now: datetime, expected_version: int | None) -> None:
+    _require_actor(actor, ticket)
+    _check(ticket, expected_version, frozenset({Status.assigned, Status.reopened}))
+    ticket.status = Status.acknowledged
+    ticket.acknowledged_at = ticket.acknowledged_at or now
+    _event(ticket, EventKind.acknowledged, now, actor, public=True)
+    _flush()
+
+
+def request_info(ticket: Ticket, question: str, *, actor: User, now: datetime,
+                 expected_version: int | None) -> None:
+    """Ask the reporter for information; the answer clock waits for the reply."""
+    _require_actor(actor, ticket)
+    _check(ticket, expected_version, WORKING - {Status.needs_info})
+    body = _text(question, "body", _l("Write what you need from the reporter."))
+    ticket.status = Status.needs_info
+    ticket.acknowledged_at = ticket.acknowledged_at or now
+    _event(ticket, EventKind.info_requested, now, actor, public=True, body=body)
+    _flush()
+
+
+def answer(ticket: Ticket, text: str, legal_basis: str, *, actor: User, now: datetime,
+           expected_version: int | None) -> None:
+    """Publish the agency's answer, with the legal basis it relies on if any."""
+    _require_actor(actor, ticket)
+    _check(ticket, expected_version, WORKING)
+    body = _text(text, "body", _l("Write the answer."))
+    basis = (legal_basis or "").strip()
+    if len(basis) > 500:
+        raise ValidationFailed([("legal_basis", _l("The legal basis must be at most 500 characters."))])
+    ticket.status, ticket.answered_at = Status.answered, now
+    ticket.acknowledged_at = ticket.acknowledged_at or now
+    _event(ticket, EventKind.answered, now, actor, public=True, body=body, legal_basis=basis)
+    _flush()
+
+
+def add_note(ticket: Ticket, text: str, *, actor: User, now: datetime,
+             expected_version: int | None) -> None:
+    """An internal note: never shown to the reporter or the public."""
+    _require_actor(actor, ticket)
+    _check(ticket, expected_version, frozenset(Status))
+    body = _text(text, "body", _l("Write the note."))
+    _event(ticket, EventKind.note, now, actor, public=False, body=body)
+    _flush()
+
+
+def transfer(ticket: Ticket, reason: str, *, actor: User, now: datetime,
+             expected_version: int | None) -> None:
+    """Send a misrouted report back to the coordinator's triage, with a reason."""
+    _require_actor(actor, ticket)
+    _check(ticket, expected_version, WORKING)
+    body = _text(reason, "reason", _l("Say why this report is not for your agency."))
+    _event(ticket, EventKind.transferred, now, actor, public=True, body=body)
+    ticket.status, ticket.agency = Status.transferred, None
+    _flush()
+
+
+def close(ticket: Ticket, *, actor: User, now: datetime, expected_version: int | None) -> None:
+    _require_actor(actor, ticket)
+    _check(ticket, expected_version, frozenset({Status.answered}))
+    ticket.status, ticket.closed_at = Status.closed, now
+    _event(ticket, EventKind.closed, now, actor, public=True)
+    _flush()
+
+
+def reporter_reply(ticket: Ticket, text: str, *, now: datetime) -> None:
+    """The reporter adds information; a paused clock starts again."""
+    if ticket.status in {Status.closed, Status.rejected}:
+        raise InvalidTransition(_l("This report is closed; you can no longer reply."))
+    body = _text(text, "body", _l("Write your reply."))
+    if ticket.status == Status.needs_info:
+        ticket.status = Status.acknowledged
+    _event(ticket, EventKind.reporter_replied, now, None, public=True, body=body)
+    _flush()
+
+
+def last_answer(ticket: Ticket) -> TicketEvent | None:
+    return db.session.scalar(
+        sa.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
+                                     TicketEvent.kind == EventKind.answered)
+        .order_by(TicketEvent.at.desc(), TicketEvent.id.desc()).limit(1))
+
+
+def feedback_window_open(ticket: Ticket, now: datetime, config: Mapping[str, Any]) -> bool:
+    """Rating and reopening are possible within N working days of the last answer."""
+    if ticket.status not in ANSWERED or ticket.answered_at is None:
+        return False
+    elapsed = working_days_between(local_day(ticket.answered_at), local_day(now))
+    return elapsed <= config["REOPEN_WINDOW_WORKING_DAYS"]
+
+
+def can_rate(ticket: Ticket, now: datetime, config: Mapping[str, Any]) -> bool:
+    if not feedback_window_open(ticket, now, config):
+        return False
+    answer_event = last_answer(ticket)
+    return answer_event is not None and db.session.scalar(
+        sa.select(sa.func.count()).select_from(Rating)
+        .where(Rating.answer_event_id == answer_event.id)) == 0
+
+
+def rate(ticket: Ticket, score: int, comment: str, *, now: datetime,
+         config: Mapping[str, Any]) -> Rating:
+    """The reporter rates the latest answer 1–5, once."""
+    if not can_rate(ticket, now, config):
+        raise InvalidTransition(_l("This answer can no longer be rated."))
+    if score not in range(1, 6):
+        raise ValidationFailed([("score", _l("Choose a rating from 1 to 5."))])
+    comment = _text(comment, "comment", "", required=False)
+    rating = Rating(ticket=ticket, answer_event_id=last_answer(ticket).id, score=score,
+                    comment=comment or None, at=now)
+    db.session.add(rating)
+    _event(ticket, EventKind.rated, now, None, public=True, body=comment or None)
+    _flush()
+    return rating
+
+
+def reopen(ticket: Ticket, reason: str, *, now: datetime, config: Mapping[str, Any]) -> None:
+    """The reporter is not satisfied: the agency must answer again."""
+    if not feedback_window_open(ticket, now, config):
+        raise InvalidTransition(_l("The time to reopen this report has passed."))
+    body = _text(reason, "reason", _l("Say why the answer does not resolve your problem."))
+    ticket.status, ticket.closed_at = Status.reopened, None
+    _event(ticket, EventKind.reopened, now, None, public=True, body=body)
+    _flush()

@@ -1,0 +1,83 @@
+"""Web blueprints, error pages and template helpers."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from portal import clock
+from portal.accounts import permissions
+from portal.deadlines.working_days import remaining_working_days
+from portal.i18n import _
+from portal.models.event import EventKind
+from portal.models.vocab import CATEGORY_LABELS, CHANNEL_LABELS, ROLE_LABELS, STATUS_LABELS, Status
+from portal.web.labels import EVENT_LABELS
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.web.auth.views import bp as auth_bp
+    from portal.web.inbox.views import bp as inbox_bp
+    from portal.web.intake.views import bp as intake_bp
+    from portal.web.public.views import bp as public_bp
+    from portal.web.track.views import bp as track_bp
+    from portal.web.triage.views import bp as triage_bp
+
+    for bp in (public_bp, track_bp, auth_bp, inbox_bp, triage_bp, intake_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        template = code if code in (400, 403, 404, 405, 413, 429) else 500
+        return render_template(f"errors/{template}.html", code=code), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, render_error)
+
+
+def _remaining_days(ticket, now):
+    if not ticket.is_open or ticket.status == Status.needs_info:
+        return None
+    return remaining_working_days(now, ticket.answer_due)
+
+
+def _lang_url(lang: str) -> str:
+    args = dict(request.args)
+    args["lang"] = lang
+    if request.endpoint is None or request.method != "GET":
+        return url_for("public.home", lang=lang)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def inject():
+        user = current_user if current_user.is_authenticated else None
+        return {
+            "current_locale": str(get_locale()),
+            "lang_url": _lang_url,
+            "nav": {"inbox": permissions.can_use_inbox(user),
+                    "triage": permissions.can_triage(user),
+                    "intake": permissions.can_file_for_caller(user)},
+            "status_label": lambda s: STATUS_LABELS[Status(s)],
+            "category_label": lambda c: CATEGORY_LABELS[c],
+            "channel_label": lambda c: CHANNEL_LABELS[c],
+            "role_label": lambda r: ROLE_LABELS[r],
+            "event_label": lambda k: EVENT_LABELS[EventKind(k)],
+            "remaining_days": _remaining_days,
+            "format_datetime": format_datetime,
+            "now": clock.now_utc(),
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+            "form-action 'self'; base-uri 'self'; object-src 'none'")
+        return response

@@ -1,0 +1,1 @@
+from portal.web.auth.views import bp  # noqa: F401

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from portal.i18n import _l
+from portal.web.forms import PortalForm
+
+
+class LoginForm(PortalForm):
+    username = StringField(_l("Username"), validators=[
+        InputRequired(message=_l("Enter your username.")), Length(max=80)],
+        render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[
+        InputRequired(message=_l("Enter your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"})

@@ -1,0 +1,1 @@
+from portal.web.inbox.views import bp  # noqa: F401

@@ -1,0 +1,106 @@
+"""The agency inbox: list, open a report, act on it."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   send_file, url_for)
+from flask_babel import get_locale
+from flask_login import current_user
+
+from portal import clock
+from portal.accounts import permissions
+from portal.errors import Conflict, NotFound, PortalError, ValidationFailed
+from portal.extensions import db
+from portal.i18n import _
+from portal.models import Attachment
+from portal.tickets import attachments, history, queries, workflow
+from portal.web.inbox.forms import ACTION_FORMS, FilterForm
+from portal.web.staff import require
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+
+_SERVICES = {
+    "acknowledge": lambda t, f, **kw: workflow.acknowledge(t, **kw),
+    "request_info": lambda t, f, **kw: workflow.request_info(t, f.body.data, **kw),
+    "answer": lambda t, f, **kw: workflow.answer(t, f.body.data, f.legal_basis.data or "", **kw),
+    "note": lambda t, f, **kw: workflow.add_note(t, f.body.data, **kw),
+    "transfer": lambda t, f, **kw: workflow.transfer(t, f.reason.data, **kw),
+    "close": lambda t, f, **kw: workflow.close(t, **kw),
+}
+
+
+@bp.route("")
+@require(permissions.can_use_inbox)
+def index():
+    form = FilterForm(request.args)
+    after = request.args.get("after", type=int)
+    flt = queries.InboxFilter(status=form.status.data or "", category=form.category.data or "",
+                              overdue=bool(form.overdue.data), after=after)
+    page = queries.inbox(current_user, flt, now=clock.now_utc(),
+                         size=current_app.config["INBOX_PAGE_SIZE"])
+    return render_template("inbox/index.html", form=form, page=page)
+
+
+def _visible_ticket(code: str):
+    ticket = queries.by_code(code)
+    # Another agency's report is "not found", never "forbidden".
+    if ticket is None or not permissions.can_view(current_user, ticket):
+        abort(404)
+    return ticket
+
+
+def _render(ticket, forms=None, status=200):
+    forms = forms or {}
+    for name, cls in ACTION_FORMS.items():
+        forms.setdefault(name, cls(formdata=None, version=ticket.version))
+    return render_template(
+        "inbox/detail.html", ticket=ticket, forms=forms,
+        timeline=history.for_staff(ticket, str(get_locale())),
+        can_act=permissions.can_act(current_user, ticket),
+        show_identity=permissions.identity_visible(current_user, ticket)), status
+
+
+@bp.route("/<code>")
+@require(permissions.can_use_inbox)
+def detail(code: str):
+    return _render(_visible_ticket(code))
+
+
+@bp.route("/<code>/<action>", methods=["POST"])
+@require(permissions.can_use_inbox)
+def act(code: str, action: str):
+    if action not in ACTION_FORMS:
+        abort(404)
+    ticket = _visible_ticket(code)
+    form = ACTION_FORMS[action]()
+    if not form.validate_on_submit():
+        return _render(ticket, {action: form}, 422)
+    try:
+        _SERVICES[action](ticket, form, actor=current_user, now=clock.now_utc(),
+                          expected_version=form.version.data)
+        db.session.commit()
+    except NotFound:
+        abort(404)
+    except (ValidationFailed, Conflict, PortalError) as exc:
+        db.session.rollback()
+        ticket = _visible_ticket(code)
+        if isinstance(exc, ValidationFailed):
+            form.populate_errors(exc.errors)
+        else:
+            form.form_errors.append(exc.message)
+        # Keep what the officer typed, but on the latest version so a retry can succeed.
+        form.version.data = ticket.version
+        status = 409 if isinstance(exc, Conflict) else 422
+        return _render(ticket, {action: form}, status)
+    flash(_("Saved."), "success")
+    return redirect(url_for("inbox.detail", code=ticket.code))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@require(permissions.can_use_inbox)
+def attachment(attachment_id: int):
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or not permissions.can_view(current_user, found.ticket):
+        abort(404)
+    return send_file(attachments.path_of(found, current_app.config["UPLOAD_FOLDER"]),
+                     mimetype=found.content_type, as_attachment=True,
+                     download_name=found.original_name)

@@ -1,0 +1,1 @@
+from portal.web.intake.views import bp  # noqa: F401

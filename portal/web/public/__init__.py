@@ -1,0 +1,1 @@
+from portal.web.public.views import bp  # noqa: F401

@@ -1,0 +1,76 @@
+"""The reporter's filing form."""
+from __future__ import annotations
+
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from portal.i18n import _l
+from portal.models.ticket import DESCRIPTION_MAX, SUBJECT_MAX
+from portal.models.vocab import CATEGORY_LABELS
+from portal.tickets.attachments import Upload
+from portal.tickets.intake import Submission
+from portal.web.forms import PortalForm
+
+
+def _optional_id(value):
+    """Empty means "don't know"; anything not a number becomes an id no row has."""
+    if value in (None, "", "0"):
+        return None
+    return int(value) if str(value).isdigit() else -1
+
+
+class SubmissionForm(PortalForm):
+    category = RadioField(_l("What is the problem?"),
+                          choices=[(k.value, v) for k, v in CATEGORY_LABELS.items()],
+                          validators=[InputRequired(message=_l("Choose what the report is about."))],
+                          validate_choice=False)
+    agency_id = SelectField(_l("Agency concerned (if known)"), coerce=_optional_id,
+                            validators=[Optional()], validate_choice=False,
+                            description=_l("Leave as “I don't know” and the portal will route it."))
+    procedure_id = SelectField(_l("Administrative procedure (if known)"), coerce=_optional_id,
+                               validators=[Optional()], validate_choice=False)
+    dossier_number = StringField(_l("Dossier number (mã hồ sơ), if any"), validators=[
+        Length(max=60, message=_l("The dossier number must be at most 60 characters."))])
+    subject = StringField(_l("Subject"), validators=[
+        InputRequired(message=_l("Enter a short subject.")),
+        Length(max=SUBJECT_MAX, message=_l("The subject must be at most %(max)d characters."))])
+    description = TextAreaField(_l("What happened?"), validators=[
+        InputRequired(message=_l("Describe what happened.")),
+        Length(max=DESCRIPTION_MAX, message=_l("The description must be at most %(max)d characters."))],
+        description=_l("Dates, places, the office or counter, what was asked of you. "
+                       "Do not name yourself here if you want to stay anonymous."),
+        render_kw={"rows": 8})
+    locality = StringField(_l("Your commune, ward or district"), validators=[Length(max=120)])
+    anonymous = BooleanField(_l("File anonymously (no name, no contact details are kept)"))
+    business_name = StringField(_l("Business name"), validators=[Length(max=200)])
+    contact_name = StringField(_l("Your name"), validators=[Length(max=120)])
+    contact_email = StringField(_l("E-mail"), validators=[Length(max=254)],
+                                render_kw={"type": "email", "autocomplete": "email"})
+    contact_phone = StringField(_l("Phone"), validators=[Length(max=30)],
+                                render_kw={"type": "tel", "autocomplete": "tel"})
+    identity_consent = BooleanField(
+        _l("For harassment reports: the agency concerned may see my name and contact details"))
+    attachments = MultipleFileField(
+        _l("Attachments"), description=_l("Up to 5 files: PDF, JPG, PNG, DOCX or XLSX, 10 MB each."),
+        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"})
+
+    def set_choices(self, agencies: list[tuple[int, str]], procedures: list[tuple[int, str]]) -> None:
+        self.agency_id.choices = [("", _l("I don't know"))] + agencies
+        self.procedure_id.choices = [("", _l("I don't know / none"))] + procedures
+
+    def uploads(self) -> list[Upload]:
+        return [Upload(f.filename or "", f.read()) for f in (self.attachments.data or [])
+                if f and f.filename]
+
+    def to_submission(self, *, channel: str, language: str) -> Submission:
+        return Submission(
+            category=self.category.data or "", subject=self.subject.data or "",
+            description=self.description.data or "", channel=channel,
+            agency_id=self.agency_id.data, procedure_id=self.procedure_id.data,
+            dossier_number=self.dossier_number.data or "", locality=self.locality.data or "",
+            anonymous=self.anonymous.data, business_name=self.business_name.data or "",
+            contact_name=self.contact_name.data or "", contact_email=self.contact_email.data or "",
+            contact_phone=self.contact_phone.data or "",
+            identity_consent=self.identity_consent.data, language=language,
+            uploads=self.uploads())

@@ -1,0 +1,1 @@
+from portal.web.track.views import bp  # noqa: F401

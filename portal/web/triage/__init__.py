@@ -1,0 +1,1 @@
+from portal.web.triage.views import bp  # noqa: F401
