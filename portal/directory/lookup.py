@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Agency, Procedure
+from portal.models.vocab import GROUP_LABELS
 
 
 def agencies() -> list[Agency]:
@@ -15,8 +16,9 @@ def procedures() -> list[Procedure]:
     return list(db.session.scalars(sa.select(Procedure).order_by(Procedure.name_vi)))
 
 
-def agency_choices(locale: str) -> list[tuple[int, str]]:
-    return [(a.id, a.name(locale)) for a in agencies()]
+def agency_choices(locale: str) -> list[tuple[int, str, str]]:
+    """(id, name, group label) for each agency, grouped for a select list."""
+    return [(a.id, a.name(locale), str(GROUP_LABELS[a.group])) for a in agencies()]
 
 
 def procedure_choices(locale: str) -> list[tuple[int, str]]:

@@ -115,6 +115,13 @@ STATUS_LABELS = {
     Status.rejected: _l("Rejected"),
 }
 
+GROUP_LABELS = {
+    AgencyGroup.department: _l("Provincial departments and boards"),
+    AgencyGroup.central: _l("Central agencies in the province"),
+    AgencyGroup.local: _l("People's committees"),
+    AgencyGroup.none: _l("Other bodies"),
+}
+
 ROLE_LABELS = {
     Role.admin: _l("Administrator"),
     Role.coordinator: _l("Coordinator"),

@@ -2,6 +2,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
+
+
+def choices(pairs, optgroups=None) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs, optionally grouped by a parallel list."""
+    groups = optgroups or [None] * len(pairs)
+    return [SelectChoice(value, label, optgroup=group) for (value, label), group in zip(pairs, groups)]
 
 
 class PortalForm(FlaskForm):

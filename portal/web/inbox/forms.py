@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 
 from portal.i18n import _l
 from portal.models.vocab import CATEGORY_LABELS, STATUS_LABELS
-from portal.web.forms import PortalForm
+from portal.web.forms import PortalForm, choices
 
 _TEXT_MAX = Length(max=10_000, message=_l("The text must be at most %(max)d characters."))
 
@@ -18,9 +18,9 @@ class FilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), validate_choice=False,
-                         choices=[("", _l("Any status"))] + [(k.value, v) for k, v in STATUS_LABELS.items()])
+                         choices=choices([("", _l("Any status"))] + [(k.value, v) for k, v in STATUS_LABELS.items()]))
     category = SelectField(_l("Category"), validate_choice=False,
-                           choices=[("", _l("Any category"))] + [(k.value, v) for k, v in CATEGORY_LABELS.items()])
+                           choices=choices([("", _l("Any category"))] + [(k.value, v) for k, v in CATEGORY_LABELS.items()]))
     overdue = BooleanField(_l("Overdue only"))
     after = HiddenField()
 

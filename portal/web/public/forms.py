@@ -10,7 +10,7 @@ from portal.models.ticket import DESCRIPTION_MAX, SUBJECT_MAX
 from portal.models.vocab import CATEGORY_LABELS
 from portal.tickets.attachments import Upload
 from portal.tickets.intake import Submission
-from portal.web.forms import PortalForm
+from portal.web.forms import PortalForm, choices
 
 
 def _optional_id(value):
@@ -22,7 +22,7 @@ def _optional_id(value):
 
 class SubmissionForm(PortalForm):
     category = RadioField(_l("What is the problem?"),
-                          choices=[(k.value, v) for k, v in CATEGORY_LABELS.items()],
+                          choices=choices([(k.value, v) for k, v in CATEGORY_LABELS.items()]),
                           validators=[InputRequired(message=_l("Choose what the report is about."))],
                           validate_choice=False)
     agency_id = SelectField(_l("Agency concerned (if known)"), coerce=_optional_id,
@@ -55,9 +55,11 @@ class SubmissionForm(PortalForm):
         _l("Attachments"), description=_l("Up to 5 files: PDF, JPG, PNG, DOCX or XLSX, 10 MB each."),
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"})
 
-    def set_choices(self, agencies: list[tuple[int, str]], procedures: list[tuple[int, str]]) -> None:
-        self.agency_id.choices = [("", _l("I don't know"))] + agencies
-        self.procedure_id.choices = [("", _l("I don't know / none"))] + procedures
+    def set_choices(self, agencies, procedures) -> None:
+        """``agencies``: (id, name, group label) triples; ``procedures``: (id, name) pairs."""
+        self.agency_id.choices = choices([("", _l("I don't know"))]) + choices(
+            [(a[0], a[1]) for a in agencies], [a[2] for a in agencies])
+        self.procedure_id.choices = choices([("", _l("I don't know / none"))] + procedures)
 
     def uploads(self) -> list[Upload]:
         return [Upload(f.filename or "", f.read()) for f in (self.attachments.data or [])

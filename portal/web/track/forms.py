@@ -5,7 +5,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.i18n import _l
-from portal.web.forms import PortalForm
+from portal.web.forms import PortalForm, choices
 
 
 class TrackForm(PortalForm):
@@ -26,9 +26,9 @@ class ReplyForm(PortalForm):
 
 class RateForm(PortalForm):
     score = RadioField(_l("How satisfied are you with the answer?"), validate_choice=False,
-                       choices=[("5", _l("5 — very satisfied")), ("4", _l("4 — satisfied")),
+                       choices=choices([("5", _l("5 — very satisfied")), ("4", _l("4 — satisfied")),
                                 ("3", _l("3 — neutral")), ("2", _l("2 — dissatisfied")),
-                                ("1", _l("1 — very dissatisfied"))],
+                                ("1", _l("1 — very dissatisfied"))]),
                        validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))])
     comment = TextAreaField(_l("Comment (optional)"), validators=[
         Length(max=10_000, message=_l("The text must be at most %(max)d characters."))],

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.i18n import _
 from portal.models import Agency
 from portal.tickets import queries, workflow
+from portal.web.forms import choices as web_choices
 from portal.web.staff import require
 from portal.web.triage.forms import AssignForm, RejectForm
 
@@ -30,7 +31,9 @@ def _assign_form(ticket, choices, formdata=None):
 def index():
     page = queries.triage(request.args.get("after", type=int),
                           size=current_app.config["INBOX_PAGE_SIZE"])
-    choices = [(0, _("Choose an agency"))] + lookup.agency_choices(str(get_locale()))
+    agencies = lookup.agency_choices(str(get_locale()))
+    choices = web_choices([(0, _("Choose an agency"))]) + web_choices(
+        [(a[0], a[1]) for a in agencies], [a[2] for a in agencies])
     rows = [(t, _assign_form(t, choices), RejectForm(formdata=None, version=t.version,
                                                      prefix=f"r{t.id}")) for t in page.items]
     return render_template("triage/index.html", page=page, rows=rows)

@@ -1,0 +1,90 @@
+"""Fixtures shared by the whole suite: one app per session on SQLite or PostgreSQL.
+
+TEST_DATABASE_URL selects PostgreSQL; without it a temporary SQLite file is used (a file, not
+:memory:, so the live server of the browser tests sees the same committed data).
+"""
+from __future__ import annotations
+
+import os
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+
+from portal import clock, create_app
+from portal.extensions import db as _db
+from tests import factories
+
+
+def _reset_database(url: str) -> None:
+    """Start from an empty database so the migrations build every table."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_database(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")), "RATELIMIT_ENABLED": False,
+        "DEMO_MODE": True,
+    })
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied after each test (tests and live servers really commit)."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        for table in reversed(_db.metadata.sorted_tables):
+            _db.session.execute(table.delete())
+        _db.session.commit()
+        _db.session.remove()
+    clock.freeze(None)
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def directory(db):
+    """The shipped directory (agencies and procedures), loaded through the real loader."""
+    return factories.load_directory()
+
+
+@pytest.fixture
+def make_user(db):
+    return factories.make_user
+
+
+@pytest.fixture
+def make_ticket(db, app):
+    def make(**kwargs):
+        return factories.make_ticket(app.config, **kwargs)
+    return make
