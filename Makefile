@@ -20,7 +20,7 @@ translations: install
 
 # Developers: refresh the template and the catalogues after changing user-facing strings.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o $(CATALOG)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__ node_modules' --no-location --sort-output -o $(CATALOG)/messages.pot .
 update-messages: extract-messages
 	$(BIN)/pybabel update -i $(CATALOG)/messages.pot -d $(CATALOG) --no-fuzzy-matching --ignore-obsolete
 

@@ -39,8 +39,10 @@ def database_url(tmp_path_factory) -> str:
 def app(database_url, tmp_path_factory):
     app = create_app({
         "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url,
-        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")), "RATELIMIT_ENABLED": False,
-        "DEMO_MODE": True,
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")), "DEMO_MODE": True,
+        # Limits stay on (tests/web/test_rate_limits.py lowers them); high enough for the suite.
+        "RATELIMIT_FILING": "10000 per minute", "RATELIMIT_TRACKING": "10000 per minute",
+        "RATELIMIT_LOGIN": "10000 per minute",
     })
     with app.app_context():
         flask_migrate.upgrade()
