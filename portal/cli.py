@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -11,7 +12,7 @@ from portal.accounts.users import ensure_user, hash_password
 from portal.directory import lookup
 from portal.directory.loader import load_directory
 from portal.extensions import db
-from portal.models import Role
+from portal.models import Role, User
 
 portal_cli = AppGroup("portal", help="Portal administration.")
 
@@ -47,6 +48,8 @@ def create_user(username: str, role: str, agency_code: str | None, full_name: st
         raise click.ClickException("officers and heads need --agency")
     if len(password) < 10:
         raise click.ClickException("the password must be at least 10 characters")
+    if db.session.scalar(sa.select(User.id).where(User.username == username.lower())):
+        raise click.ClickException(f"user {username.lower()} already exists")
     ensure_user(username.lower(), role=Role(role), full_name=full_name or username,
                 password_hash=hash_password(password), now=clock.now_utc(), agency=agency)
     db.session.commit()

@@ -9,7 +9,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from portal.deadlines.working_days import deadline
+from portal.deadlines.working_days import deadline, local_day
 from portal.extensions import db
 from portal.i18n import _l
 from portal.models import (Agency, Category, Channel, EventKind, Procedure, Status, Ticket,
@@ -57,7 +57,7 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
     agency, procedure = _validate(data, config)
     receipt = tracking.new_receipt()
     ticket = Ticket(
-        code=tracking.next_code(now.year), receipt_hash=tracking.hash_receipt(
+        code=tracking.next_code(local_day(now).year), receipt_hash=tracking.hash_receipt(
             receipt, config["RECEIPT_KEY"]),
         category=Category(data.category), channel=Channel(data.channel),
         status=Status.assigned if agency else Status.new, agency=agency, procedure=procedure,
