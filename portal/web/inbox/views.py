@@ -71,6 +71,8 @@ def act(code: str, action: str):
     if action not in ACTION_FORMS:
         abort(404)
     ticket = _visible_ticket(code)
+    if not permissions.can_act(current_user, ticket):  # may read it, but not work it
+        abort(403)
     form = ACTION_FORMS[action]()
     if not form.validate_on_submit():
         return _render(ticket, {action: form}, 422)
@@ -89,6 +91,7 @@ def act(code: str, action: str):
             form.form_errors.append(exc.message)
         # Keep what the officer typed, but on the latest version so a retry can succeed.
         form.version.data = ticket.version
+        form.version.raw_data = [str(ticket.version)]  # the widget renders raw_data first
         status = 409 if isinstance(exc, Conflict) else 422
         return _render(ticket, {action: form}, status)
     flash(_("Saved."), "success")
