@@ -10,10 +10,24 @@ import os
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from portal import clock, create_app
 from portal.extensions import db as _db
 from tests import factories
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The ``db`` fixture keeps an app context pushed for the whole test. Without a fresh context a
+    request would reuse it, and with it ``flask.g`` and the database session: Flask-Login's
+    cached user and Flask-WTF's CSRF token would leak from one client (browser) to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def _reset_database(url: str) -> None:
@@ -44,6 +58,7 @@ def app(database_url, tmp_path_factory):
         "RATELIMIT_FILING": "10000 per minute", "RATELIMIT_TRACKING": "10000 per minute",
         "RATELIMIT_LOGIN": "10000 per minute",
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         flask_migrate.upgrade()
     yield app

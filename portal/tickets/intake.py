@@ -107,8 +107,8 @@ def _validate(data: Submission, config: Mapping[str, Any]) -> tuple[Agency | Non
         errors.append(("procedure_id", _l("Choose a procedure from the list.")))
     if errors:
         raise ValidationFailed(errors)
-    # DESIGN §5.1: a named procedure decides the agency when the reporter did not.
-    if agency is None and procedure is not None:
+    # DESIGN §5.1: when the reporter names a procedure, its agency owns the report.
+    if procedure is not None:
         agency = procedure.agency
     return agency, procedure
 

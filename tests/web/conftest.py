@@ -5,7 +5,6 @@ import itertools
 from functools import lru_cache
 
 import pytest
-from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from portal import clock
@@ -17,24 +16,11 @@ from tests.factories import PASSWORD
 from tests.helpers import login
 
 
-class IsolatedClient(FlaskClient):
-    """A test client whose every request gets its own app context, as in production.
-
-    The ``db`` fixture keeps an app context pushed for the whole test. Without a fresh context a
-    request reuses it, and with it ``flask.g`` and the database session: Flask-Login's cached
-    user and Flask-WTF's CSRF token would then leak from one client (browser) to the next.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def new_client(app, db):
     """A fresh browser. English by default so assertions do not depend on the vi catalogue."""
-    def make(lang: str | None = "en") -> IsolatedClient:
-        browser = IsolatedClient(app, app.response_class, use_cookies=True)
+    def make(lang: str | None = "en"):
+        browser = app.test_client()  # an IsolatedClient (tests/conftest.py)
         if lang:
             assert browser.get(f"/?lang={lang}").status_code == 200
         return browser
@@ -73,7 +59,7 @@ def staff(new_client, db):
     """Create a user with ``role`` (and agency) and return a browser signed in as them."""
     numbers = itertools.count(1)
 
-    def make(role: str, agency_code: str | None = None) -> IsolatedClient:
+    def make(role: str, agency_code: str | None = None):
         username = f"{role}{next(numbers)}"
         ensure_user(username, role=Role(role), full_name=f"Test {username}",
                     password_hash=_cheap_hash(), now=clock.now_utc(),

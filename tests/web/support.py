@@ -270,9 +270,11 @@ def inbox_act(browser, code: str, action: str, version: int | None = None, **dat
     page = browser.get(f"/inbox/{code}")
     assert page.status_code == 200, page.status_code
     body = text(page)
-    form = {"csrf_token": csrf_token(body),
-            "version": version if version is not None else version_in(body), **data}
-    return browser.post(f"/inbox/{code}/{action}", data=form)
+    fields = {"csrf_token": csrf_token(body),
+              "version": version if version is not None else version_in(body), **data}
+    # Each action's form on the page is prefixed with the action's name.
+    return browser.post(f"/inbox/{code}/{action}",
+                        data={f"{action}-{name}": value for name, value in fields.items()})
 
 
 def triage_form(browser, code: str) -> tuple[int, str, int]:

@@ -31,9 +31,10 @@ def _data(world: dict, url: str, token: str) -> dict:
     """Form data that would succeed if the user were allowed (so only permission stops it)."""
     data = {"csrf_token": token}
     if url.startswith("/inbox/"):
-        code = url.split("/")[2]
-        data.update(version=ticket(code).version, body="Nội dung trả lời",
-                    legal_basis="Luật Xây dựng", reason="Không thuộc thẩm quyền")
+        code, action = url.split("/")[2], url.split("/")[-1]
+        data.update({f"{action}-{name}": value for name, value in {
+            "version": ticket(code).version, "body": "Nội dung trả lời",
+            "legal_basis": "Luật Xây dựng", "reason": "Không thuộc thẩm quyền"}.items()})
     elif url.startswith("/triage/"):
         data.update({f"t{world['new_id']}-version": ticket(world["new"]).version,
                      f"t{world['new_id']}-agency_id": "1",

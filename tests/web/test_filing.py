@@ -283,3 +283,10 @@ def test_post_with_another_sessions_token_is_refused(client, new_client, directo
         "csrf_token": token, "category": "delay", "subject": SUBJECT, "description": DESCRIPTION})
     assert response.status_code == 400
     assert ticket_count() == 0
+
+
+def test_named_procedure_decides_the_agency_over_the_chosen_one(client, directory):
+    # DESIGN §5.1: the procedure's agency owns the report, whatever agency was ticked.
+    code, _ = file_report(client, agency_id=agency_id("TB-STP"),
+                          procedure_id=procedure_id("CONSTRUCTION-PERMIT"))
+    assert ticket(code).agency_id == agency_id("TB-SXD")

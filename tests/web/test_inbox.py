@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
+import re
+
 import pytest
 
 from portal import clock
@@ -179,8 +181,8 @@ def test_second_officers_stale_answer_is_a_conflict_and_keeps_the_text(officer, 
     answer_form = form_html(text(response), f"/inbox/{code}/answer")
     assert CONFLICT in error_summary(answer_form)
     # What the second officer typed is still there.
-    assert textarea(answer_form, "body") == late_text
-    assert input_value(answer_form, "legal_basis") == "Luật Xây dựng"
+    assert textarea(answer_form, "answer-body") == late_text
+    assert input_value(answer_form, "answer-legal_basis") == "Luật Xây dựng"
 
     answers = [e for e in events(code) if e.kind == EventKind.answered]
     assert [(e.body, e.legal_basis) for e in answers] == [(ANSWER, BASIS)]
@@ -196,12 +198,12 @@ def test_stale_note_is_a_conflict_then_succeeds_on_retry(officer, staff, report)
     assert response.status_code == 409
     note_form = form_html(text(response), f"/inbox/{code}/note")
     assert CONFLICT in error_summary(note_form)
-    assert textarea(note_form, "body") == "Ghi chú của tôi"
+    assert textarea(note_form, "note-body") == "Ghi chú của tôi"
     # The re-rendered form carries the new version, so sending it again works.
     assert version_in(note_form) == ticket(code).version != loaded
     assert colleague.post(f"/inbox/{code}/note", data={
-        "csrf_token": csrf_token(note_form),
-        "version": version_in(note_form), "body": "Ghi chú của tôi"}).status_code == 302
+        "note-csrf_token": csrf_token(note_form),
+        "note-version": version_in(note_form), "note-body": "Ghi chú của tôi"}).status_code == 302
     assert [e.kind for e in events(code)][-2:] == [EventKind.acknowledged, EventKind.note]
 
 
@@ -354,3 +356,12 @@ def test_officer_downloads_an_attachment(officer, report):
         assert download.data == pdf_bytes()
         assert download.headers["Content-Disposition"].startswith("attachment")
         assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_detail_page_ids_are_unique_so_labels_point_at_their_fields(officer, report):
+    code, _ = report
+    page = text(officer.get(f"/inbox/{code}"))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'<label for="([^"]+)"', page):
+        assert f'id="{target}"' in page

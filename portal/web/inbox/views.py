@@ -51,7 +51,7 @@ def _visible_ticket(code: str):
 def _render(ticket, forms=None, status=200):
     forms = forms or {}
     for name, cls in ACTION_FORMS.items():
-        forms.setdefault(name, cls(formdata=None, version=ticket.version))
+        forms.setdefault(name, cls(formdata=None, version=ticket.version, prefix=name))
     return render_template(
         "inbox/detail.html", ticket=ticket, forms=forms,
         timeline=history.for_staff(ticket, str(get_locale())),
@@ -73,7 +73,7 @@ def act(code: str, action: str):
     ticket = _visible_ticket(code)
     if not permissions.can_act(current_user, ticket):  # may read it, but not work it
         abort(403)
-    form = ACTION_FORMS[action]()
+    form = ACTION_FORMS[action](prefix=action)  # prefixes keep field ids unique on the page
     if not form.validate_on_submit():
         return _render(ticket, {action: form}, 422)
     try:
