@@ -1,20 +1,25 @@
-"""Flask commands: `flask portal seed`, `flask portal create-user`."""
+"""Flask commands: `flask portal seed|create-user|escalate|send-mail`, `flask deadlines`."""
 from __future__ import annotations
+
+from datetime import date
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal import clock
+from portal import clock, jobs
 from portal.accounts.demo import load_demo_accounts
 from portal.accounts.users import ensure_user, hash_password
 from portal.directory import lookup
+from portal.deadlines import settings
+from portal.deadlines.working_days import add_working_days, working_days_between
 from portal.directory.loader import load_directory
 from portal.extensions import db
 from portal.models import Role, User
 
 portal_cli = AppGroup("portal", help="Portal administration.")
+deadlines_cli = AppGroup("deadlines", help="The legal clock in Vietnamese working days.")
 
 
 @portal_cli.command("seed")
@@ -56,5 +61,43 @@ def create_user(username: str, role: str, agency_code: str | None, full_name: st
     click.echo(f"user {username.lower()} ready")
 
 
+@portal_cli.command("escalate")
+def escalate() -> None:
+    """Send due reminders and alerts (idempotent; run it from cron)."""
+    fired = jobs.run_escalation(current_app._get_current_object())
+    click.echo(f"escalations: {fired}")
+
+
+@portal_cli.command("send-mail")
+def send_mail() -> None:
+    """Deliver the mail waiting in the outbox."""
+    click.echo(f"sent: {jobs.deliver_outbox(current_app._get_current_object())}")
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2025-04-25") from exc
+
+
+@deadlines_cli.command("due")
+@click.argument("received")
+@click.argument("working_days", type=click.IntRange(min=0))
+def due(received: str, working_days: int) -> None:
+    """Print the date WORKING_DAYS working days after the RECEIVED date (day 0)."""
+    click.echo(add_working_days(_iso_date(received), working_days,
+                                settings.work_calendar()).isoformat())
+
+
+@deadlines_cli.command("between")
+@click.argument("start")
+@click.argument("end")
+def between(start: str, end: str) -> None:
+    """Print the working days after START up to and including END."""
+    click.echo(working_days_between(_iso_date(start), _iso_date(end), settings.work_calendar()))
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(portal_cli)
+    app.cli.add_command(deadlines_cli)

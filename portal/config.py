@@ -25,8 +25,16 @@ class Defaults:
     # Keyed hash for receipts; defaults to SECRET_KEY when unset.
     RECEIPT_KEY = None
     REOPEN_WINDOW_WORKING_DAYS = 10
-    ACK_WORKING_DAYS = 1
-    ANSWER_WORKING_DAYS = 20
+    # Links in e-mails point here (services run outside requests, so they cannot guess it).
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # "log" writes mail to the log (embedded default); "smtp" sends through MAIL_SERVER.
+    MAIL_BACKEND = "log"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "Cổng phản ánh doanh nghiệp <no-reply@portal.invalid>"
     INBOX_PAGE_SIZE = 25
     REDIS_URL = None
     RATELIMIT_ENABLED = True

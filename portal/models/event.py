@@ -27,6 +27,8 @@ class EventKind(StrEnum):
     rejected = "rejected"
     rated = "rated"
     reopened = "reopened"
+    extended = "extended"
+    escalated = "escalated"
 
 
 class TicketEvent(Base):

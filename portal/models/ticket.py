@@ -44,6 +44,10 @@ class Ticket(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # While needs_info: when the answer clock stopped (it restarts on the reporter's reply).
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The one extension a report may have.
+    extended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
 

@@ -16,7 +16,9 @@ from portal.models import (Agency, Category, Channel, EventKind, Procedure, Stat
                            TicketEvent, User)
 from portal.models.ticket import DESCRIPTION_MAX, SUBJECT_MAX
 from portal.errors import ValidationFailed
-from portal.tickets import attachments, tracking
+from portal.deadlines import settings
+from portal.notifications import outbox
+from portal.tickets import attachments, holds, tracking
 
 _PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
@@ -55,6 +57,7 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
     :raises ValidationFailed: with (field, message) pairs for the form or API.
     """
     agency, procedure = _validate(data, config)
+    policy, calendar = settings.policy_for(Category(data.category)), settings.work_calendar()
     receipt = tracking.new_receipt()
     ticket = Ticket(
         code=tracking.next_code(local_day(now).year), receipt_hash=tracking.hash_receipt(
@@ -65,8 +68,8 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
         description=data.description.strip(), locality=data.locality.strip() or None,
         language=data.language, filed_by_id=filed_by.id if filed_by else None,
         received_at=now, updated_at=now,
-        ack_due=deadline(now, config["ACK_WORKING_DAYS"]),
-        answer_due=deadline(now, config["ANSWER_WORKING_DAYS"]),
+        ack_due=deadline(now, policy.ack_days, calendar),
+        answer_due=deadline(now, policy.answer_days, calendar),
         **_identity(data))
     db.session.add(ticket)
     db.session.flush()
@@ -75,6 +78,8 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
     _record(ticket, EventKind.filed, now, filed_by, public=True)
     if agency is not None:
         _record(ticket, EventKind.assigned, now, filed_by, public=True, to_agency=agency)
+        holds.open_segment(ticket, agency, now=now, policy=policy, calendar=calendar)
+    outbox.notify_reporter(ticket, "received", now=now)
     db.session.flush()
     return Filed(ticket, receipt)
 

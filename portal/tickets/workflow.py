@@ -3,6 +3,7 @@ appends one immutable event. Services flush; the caller commits.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -11,12 +12,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import permissions
-from portal.deadlines.working_days import deadline, local_day, working_days_between
+from portal.deadlines import settings
+from portal.deadlines.working_days import local_day, working_days_between
 from portal.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from portal.extensions import db
 from portal.i18n import _l
-from portal.models import Agency, EventKind, Rating, Status, Ticket, TicketEvent, User
+from portal.models import Agency, EventKind, HoldOutcome, Rating, Status, Ticket, TicketEvent, User
 from portal.models.vocab import STATUS_LABELS
+from portal.notifications import outbox
+from portal.tickets import holds
 
 WORKING = frozenset({Status.assigned, Status.acknowledged, Status.reopened, Status.needs_info})
 TRIAGE = frozenset({Status.new, Status.transferred})
@@ -24,11 +28,16 @@ ANSWERED = frozenset({Status.answered, Status.closed})
 BODY_MAX = 10_000
 
 
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError as exc:  # another officer's change committed first
-        raise Conflict(_CONFLICT) from exc
+def _guarded(service):
+    """Map a lost race (UPDATE ... WHERE version = :old found no row) to a Conflict, wherever
+    the service flushes, including autoflush before one of its queries."""
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except StaleDataError as exc:  # another officer's change committed first
+            raise Conflict(_CONFLICT) from exc
+    return wrapper
 
 
 _CONFLICT = _l("Someone else changed this report while you were working on it. "
@@ -70,21 +79,22 @@ def _event(ticket: Ticket, kind: EventKind, now: datetime, actor: User | None, *
     return event
 
 
+@_guarded
 def assign(ticket: Ticket, agency: Agency, *, actor: User, now: datetime,
-           expected_version: int | None, config: Mapping[str, Any]) -> None:
-    """Coordinator routes a report from triage to an agency."""
+           expected_version: int | None) -> None:
+    """Coordinator routes a report from triage; the agency's own clock starts now."""
     if not permissions.can_triage(actor):
         raise PermissionDenied(_l("Only a coordinator can assign reports."))
     _check(ticket, expected_version, TRIAGE)
-    if ticket.status == Status.transferred:  # the receiving agency gets its own time
-        ticket.ack_due = deadline(now, config["ACK_WORKING_DAYS"])
-        ticket.answer_due = deadline(now, config["ANSWER_WORKING_DAYS"])
+    holds.open_segment(ticket, agency, now=now, policy=settings.policy_for(ticket.category),
+                       calendar=settings.work_calendar())
     ticket.agency = agency
     ticket.status = Status.assigned
     _event(ticket, EventKind.assigned, now, actor, public=True, to_agency=agency)
-    _flush()
+    db.session.flush()
 
 
+@_guarded
 def reject(ticket: Ticket, reason: str, *, actor: User, now: datetime,
            expected_version: int | None) -> None:
     """Coordinator rejects spam, a duplicate or an out-of-scope report, with a public reason."""
@@ -94,30 +104,35 @@ def reject(ticket: Ticket, reason: str, *, actor: User, now: datetime,
     body = _text(reason, "reason", _l("Give the reason the reporter will see."))
     ticket.status, ticket.closed_at = Status.rejected, now
     _event(ticket, EventKind.rejected, now, actor, public=True, body=body)
-    _flush()
+    db.session.flush()
 
 
+@_guarded
 def acknowledge(ticket: Ticket, *, actor: User, now: datetime, expected_version: int | None) -> None:
     _require_actor(actor, ticket)
     _check(ticket, expected_version, frozenset({Status.assigned, Status.reopened}))
     ticket.status = Status.acknowledged
     ticket.acknowledged_at = ticket.acknowledged_at or now
+    holds.acknowledge(ticket, now=now)
     _event(ticket, EventKind.acknowledged, now, actor, public=True)
-    _flush()
+    db.session.flush()
 
 
+@_guarded
 def request_info(ticket: Ticket, question: str, *, actor: User, now: datetime,
                  expected_version: int | None) -> None:
     """Ask the reporter for information; the answer clock waits for the reply."""
     _require_actor(actor, ticket)
     _check(ticket, expected_version, WORKING - {Status.needs_info})
     body = _text(question, "body", _l("Write what you need from the reporter."))
-    ticket.status = Status.needs_info
+    ticket.status, ticket.paused_at = Status.needs_info, now
     ticket.acknowledged_at = ticket.acknowledged_at or now
+    holds.acknowledge(ticket, now=now)
     _event(ticket, EventKind.info_requested, now, actor, public=True, body=body)
-    _flush()
+    db.session.flush()
 
 
+@_guarded
 def answer(ticket: Ticket, text: str, legal_basis: str, *, actor: User, now: datetime,
            expected_version: int | None) -> None:
     """Publish the agency's answer, with the legal basis it relies on if any."""
@@ -127,12 +142,53 @@ def answer(ticket: Ticket, text: str, legal_basis: str, *, actor: User, now: dat
     basis = (legal_basis or "").strip()
     if len(basis) > 500:
         raise ValidationFailed([("legal_basis", _l("The legal basis must be at most 500 characters."))])
+    _resume_clock(ticket, now)
     ticket.status, ticket.answered_at = Status.answered, now
     ticket.acknowledged_at = ticket.acknowledged_at or now
+    holds.acknowledge(ticket, now=now)
+    holds.close_segment(ticket, HoldOutcome.answered, now=now)
     _event(ticket, EventKind.answered, now, actor, public=True, body=body, legal_basis=basis)
-    _flush()
+    outbox.notify_reporter(ticket, "answered", now=now)
+    db.session.flush()
 
 
+def _resume_clock(ticket: Ticket, now: datetime) -> None:
+    """End a needs_info pause: the answer deadline moves by the working days it lasted."""
+    if ticket.paused_at is None:
+        return
+    calendar = settings.work_calendar()
+    paused = working_days_between(local_day(ticket.paused_at), local_day(now), calendar)
+    holds.push_answer_due(ticket, paused, calendar)
+    ticket.paused_at = None
+
+
+@_guarded
+def extend(ticket: Ticket, reason: str, apology: str, *, actor: User, now: datetime,
+           expected_version: int | None) -> None:
+    """Take the one extension: asked at least one working day before the answer is due, with a
+    reason and an apology the reporter sees (Decree 61/2018).
+
+    :raises InvalidTransition: for a second extension or one asked too late.
+    """
+    _require_actor(actor, ticket)
+    _check(ticket, expected_version, WORKING)
+    if ticket.extended_at is not None:
+        raise InvalidTransition(_l("This report was already extended once; "
+                                   "a second extension is not allowed."))
+    calendar = settings.work_calendar()
+    if working_days_between(local_day(now), local_day(ticket.answer_due), calendar) < 1:
+        raise InvalidTransition(_l("An extension must be asked at least one working day "
+                                   "before the answer is due."))
+    reason = _text(reason, "reason", _l("Give the reason for the extension."))
+    apology = _text(apology, "apology", _l("Write the apology the reporter will see."))
+    holds.push_answer_due(ticket, settings.policy_for(ticket.category).extension_days, calendar)
+    ticket.extended_at = now
+    _event(ticket, EventKind.extended, now, actor, public=True, body=f"{apology}\n\n{reason}")
+    outbox.notify_reporter(ticket, "extended", now=now, extra={"apology": apology, "reason": reason})
+    db.session.flush()
+
+
+@_guarded
 def add_note(ticket: Ticket, text: str, *, actor: User, now: datetime,
              expected_version: int | None) -> None:
     """An internal note: never shown to the reporter or the public."""
@@ -140,37 +196,44 @@ def add_note(ticket: Ticket, text: str, *, actor: User, now: datetime,
     _check(ticket, expected_version, frozenset(Status))
     body = _text(text, "body", _l("Write the note."))
     _event(ticket, EventKind.note, now, actor, public=False, body=body)
-    _flush()
+    db.session.flush()
 
 
+@_guarded
 def transfer(ticket: Ticket, reason: str, *, actor: User, now: datetime,
              expected_version: int | None) -> None:
     """Send a misrouted report back to the coordinator's triage, with a reason."""
     _require_actor(actor, ticket)
     _check(ticket, expected_version, WORKING)
     body = _text(reason, "reason", _l("Say why this report is not for your agency."))
+    _resume_clock(ticket, now)
+    holds.close_segment(ticket, HoldOutcome.transferred, now=now)
     _event(ticket, EventKind.transferred, now, actor, public=True, body=body)
     ticket.status, ticket.agency = Status.transferred, None
-    _flush()
+    db.session.flush()
 
 
+@_guarded
 def close(ticket: Ticket, *, actor: User, now: datetime, expected_version: int | None) -> None:
     _require_actor(actor, ticket)
     _check(ticket, expected_version, frozenset({Status.answered}))
     ticket.status, ticket.closed_at = Status.closed, now
     _event(ticket, EventKind.closed, now, actor, public=True)
-    _flush()
+    outbox.notify_reporter(ticket, "closed", now=now)
+    db.session.flush()
 
 
+@_guarded
 def reporter_reply(ticket: Ticket, text: str, *, now: datetime) -> None:
     """The reporter adds information; a paused clock starts again."""
     if ticket.status in {Status.closed, Status.rejected}:
         raise InvalidTransition(_l("This report is closed; you can no longer reply."))
     body = _text(text, "body", _l("Write your reply."))
     if ticket.status == Status.needs_info:
+        _resume_clock(ticket, now)
         ticket.status = Status.acknowledged
     _event(ticket, EventKind.reporter_replied, now, None, public=True, body=body)
-    _flush()
+    db.session.flush()
 
 
 def last_answer(ticket: Ticket) -> TicketEvent | None:
@@ -197,6 +260,7 @@ def can_rate(ticket: Ticket, now: datetime, config: Mapping[str, Any]) -> bool:
         .where(Rating.answer_event_id == answer_event.id)) == 0
 
 
+@_guarded
 def rate(ticket: Ticket, score: int, comment: str, *, now: datetime,
          config: Mapping[str, Any]) -> Rating:
     """The reporter rates the latest answer 1–5, once."""
@@ -209,15 +273,19 @@ def rate(ticket: Ticket, score: int, comment: str, *, now: datetime,
                     comment=comment or None, at=now)
     db.session.add(rating)
     _event(ticket, EventKind.rated, now, None, public=True, body=comment or None)
-    _flush()
+    db.session.flush()
     return rating
 
 
+@_guarded
 def reopen(ticket: Ticket, reason: str, *, now: datetime, config: Mapping[str, Any]) -> None:
     """The reporter is not satisfied: the agency must answer again."""
     if not feedback_window_open(ticket, now, config):
         raise InvalidTransition(_l("The time to reopen this report has passed."))
     body = _text(reason, "reason", _l("Say why the answer does not resolve your problem."))
     ticket.status, ticket.closed_at = Status.reopened, None
+    # The agency answers again, on a fresh clock of its own.
+    holds.open_segment(ticket, ticket.agency, now=now, policy=settings.policy_for(ticket.category),
+                       calendar=settings.work_calendar())
     _event(ticket, EventKind.reopened, now, None, public=True, body=body)
-    _flush()
+    db.session.flush()

@@ -72,7 +72,7 @@ ACTIONS = {
     "close": _officer_action(workflow.close),
     "assign": lambda t, ctx, now: workflow.assign(
         t, agency("TB-SXD"), actor=ctx.people.coordinator, now=now,
-        expected_version=t.version, config=ctx.config),
+        expected_version=t.version),
     "reject": lambda t, ctx, now: workflow.reject(
         t, "Trùng với phản ánh đã gửi.", actor=ctx.people.coordinator, now=now,
         expected_version=t.version),
@@ -214,7 +214,7 @@ def test_triage_assign_transfer_and_reassign(ctx, db):
     original_due = ticket.answer_due
 
     workflow.assign(ticket, agency("TB-SCT"), actor=people.coordinator, now=T0 + timedelta(hours=1),
-                    expected_version=ticket.version, config=ctx.config)
+                    expected_version=ticket.version)
     commit()
     assert ticket.agency_id == agency("TB-SCT").id
     assert ticket.answer_due == original_due  # the first assignment keeps the filing clock
@@ -230,7 +230,7 @@ def test_triage_assign_transfer_and_reassign(ctx, db):
     # The next agency gets its own time from the reassignment (Monday 28/4).
     moment = utc(2025, 4, 28, 3, 0)
     workflow.assign(ticket, agency("TB-SXD"), actor=people.admin, now=moment,
-                    expected_version=ticket.version, config=ctx.config)
+                    expected_version=ticket.version)
     commit()
     assert ticket.status == Status.assigned and ticket.agency_id == agency("TB-SXD").id
     assert ticket.ack_due == deadline(moment, 1)
@@ -478,7 +478,7 @@ def test_only_coordinators_triage(ctx, db, actor):
     user = getattr(ctx.people, actor)
     with pytest.raises(PermissionDenied):
         workflow.assign(ticket, agency("TB-SXD"), actor=user, now=later(),
-                        expected_version=ticket.version, config=ctx.config)
+                        expected_version=ticket.version)
     with pytest.raises(PermissionDenied):
         workflow.reject(ticket, "Spam", actor=user, now=later(), expected_version=ticket.version)
     db.session.rollback()

@@ -75,7 +75,7 @@ def assign(code: str):
         return redirect(url_for("triage.index"))
     return _apply(code, lambda: workflow.assign(
         ticket, agency, actor=current_user, now=clock.now_utc(),
-        expected_version=form.version.data, config=current_app.config))
+        expected_version=form.version.data))
 
 
 @bp.route("/<code>/reject", methods=["POST"])

@@ -1,0 +1,59 @@
+"""The administrator's calendar overrides and SLA policies, read from the database."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from types import MappingProxyType
+
+import sqlalchemy as sa
+
+from portal.deadlines.policy import DEFAULT_POLICY, ClockPolicy
+from portal.deadlines.working_days import WorkCalendar
+from portal.extensions import db
+from portal.models import CalendarOverride, Category, SlaPolicy
+
+
+def work_calendar() -> WorkCalendar:
+    rows = db.session.execute(sa.select(CalendarOverride.day, CalendarOverride.working))
+    return WorkCalendar(MappingProxyType({day: working for day, working in rows}))
+
+
+def policy_for(category: Category) -> ClockPolicy:
+    row = db.session.get(SlaPolicy, Category(category))
+    if row is None:
+        return DEFAULT_POLICY
+    return ClockPolicy(ack_days=row.ack_days, transfer_days=row.transfer_days,
+                       answer_days=row.answer_days, extension_days=row.extension_days)
+
+
+def policies() -> dict[Category, ClockPolicy]:
+    return {category: policy_for(category) for category in Category}
+
+
+def set_policy(category: Category, policy: ClockPolicy, *, now: datetime) -> None:
+    """Store the category's policy. Flushes."""
+    row = db.session.get(SlaPolicy, Category(category)) or SlaPolicy(category=Category(category))
+    row.ack_days, row.transfer_days = policy.ack_days, policy.transfer_days
+    row.answer_days, row.extension_days = policy.answer_days, policy.extension_days
+    row.updated_at = now
+    db.session.add(row)
+    db.session.flush()
+
+
+def set_override(day: date, *, working: bool, note: str, now: datetime) -> None:
+    row = db.session.get(CalendarOverride, day) or CalendarOverride(day=day)
+    row.working, row.note, row.updated_at = working, note, now
+    db.session.add(row)
+    db.session.flush()
+
+
+def remove_override(day: date) -> bool:
+    row = db.session.get(CalendarOverride, day)
+    if row is None:
+        return False
+    db.session.delete(row)
+    db.session.flush()
+    return True
+
+
+def overrides() -> list[CalendarOverride]:
+    return list(db.session.scalars(sa.select(CalendarOverride).order_by(CalendarOverride.day)))

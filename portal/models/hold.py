@@ -1,0 +1,47 @@
+"""Hold segments: each period an agency held a report, so lateness is charged to the holder."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.agency import Agency
+from portal.models.base import Base, UTCDateTime, enum_column
+from portal.models.ticket import Ticket
+
+
+class HoldOutcome(StrEnum):
+    answered = "answered"
+    transferred = "transferred"
+    moved = "moved"  # reassigned by an administrator (e.g. to a successor agency)
+
+
+class HoldSegment(Base):
+    __tablename__ = "hold_segments"
+    __table_args__ = (sa.Index("ix_hold_segments_agency_id_started_at", "agency_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ack_due: Mapped[datetime] = mapped_column(UTCDateTime)
+    transfer_due: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Moves later while the clock is paused (needs_info) or after an extension.
+    answer_due: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[HoldOutcome | None] = mapped_column(enum_column(HoldOutcome))
+    on_time: Mapped[bool | None] = mapped_column(sa.Boolean)
+    # Escalations already sent for this segment (running the job twice sends nothing twice).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    head_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    coordinator_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    ticket: Mapped[Ticket] = relationship()
+    agency: Mapped[Agency] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

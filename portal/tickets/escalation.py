@@ -1,0 +1,79 @@
+"""Escalation of reports nearing or past their answer deadline (DESIGN §4).
+
+Reminder to the agency's officers 2 working days before the answer is due, alert to the head
+on the due day, alert to the coordinators 5 working days after. Each step is recorded on the
+hold segment and as an internal event, so running the job again sends nothing twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from portal.deadlines.working_days import WorkCalendar, remaining_working_days
+from portal.extensions import db
+from portal.models import (Category, EventKind, HoldSegment, Role, Status, Ticket, TicketEvent,
+                           User)
+from portal.notifications import outbox
+
+REMIND_DAYS_BEFORE = 2
+COORDINATOR_DAYS_LATE = 5
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # also the e-mail template
+    marker: str  # the HoldSegment column that records it
+    due_when_remaining: int  # fires once remaining working days <= this
+
+
+STEPS = (
+    Step("escalation_officer", "reminded_at", REMIND_DAYS_BEFORE),
+    Step("escalation_head", "head_alerted_at", 0),
+    Step("escalation_coordinator", "coordinator_alerted_at", -COORDINATOR_DAYS_LATE),
+)
+
+
+def _recipients(step: Step, ticket: Ticket) -> list[User]:
+    if step.name == "escalation_coordinator":
+        query = sa.select(User).where(User.role == Role.coordinator)
+    else:
+        # Harassment reports are the head's alone: officers may be the accused.
+        officer_step = step.name == "escalation_officer" and ticket.category != Category.harassment
+        roles = [Role.officer, Role.head] if officer_step else [Role.head]
+        query = sa.select(User).where(User.agency_id == ticket.agency_id, User.role.in_(roles))
+    return list(db.session.scalars(query.where(User.active.is_(True))))
+
+
+def _candidates(now: datetime) -> list[HoldSegment]:
+    # Nothing can be due within 2 working days if it is due more than ~2 weeks away.
+    horizon = now + timedelta(days=14)
+    return list(db.session.scalars(
+        sa.select(HoldSegment).join(Ticket, Ticket.id == HoldSegment.ticket_id)
+        .where(HoldSegment.ended_at.is_(None), HoldSegment.answer_due <= horizon,
+               Ticket.status != Status.needs_info)
+        .options(selectinload(HoldSegment.ticket)).order_by(HoldSegment.id)))
+
+
+def escalate(*, now: datetime, calendar: WorkCalendar) -> int:
+    """Send every escalation that is due and not yet sent; returns how many steps fired."""
+    fired = 0
+    for segment in _candidates(now):
+        remaining = remaining_working_days(now, segment.answer_due, calendar)
+        for step in STEPS:
+            if getattr(segment, step.marker) is None and remaining <= step.due_when_remaining:
+                _fire(step, segment, now)
+                fired += 1
+    db.session.flush()
+    return fired
+
+
+def _fire(step: Step, segment: HoldSegment, now: datetime) -> None:
+    ticket = segment.ticket
+    setattr(segment, step.marker, now)
+    recipients = _recipients(step, ticket)
+    outbox.notify_staff(recipients, step.name, ticket, now=now)
+    db.session.add(TicketEvent(ticket_id=ticket.id, kind=EventKind.escalated, at=now, public=False,
+                               agency_id=segment.agency_id, body=step.name))
