@@ -8,8 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.i18n import _
+from portal.i18n import _, _l
 from portal.models import EventKind, Ticket, TicketEvent
+
+ESCALATION_LABELS = {
+    "escalation_officer": _l("Reminder sent to the agency: the answer is due in 2 working days."),
+    "escalation_head": _l("Alert sent to the agency head: the answer is due today."),
+    "escalation_coordinator": _l("Alert sent to the coordinator: 5 working days late."),
+}
 
 # The reporter sees that a report was re-routed, not the agency's internal reason.
 _REASON_HIDDEN_FROM_REPORTER = {EventKind.transferred}
@@ -47,8 +53,20 @@ def for_reporter(ticket: Ticket, locale: str) -> list[TimelineItem]:
             for e in _events(ticket) if e.public]
 
 
+def _staff_body(event: TicketEvent) -> str | None:
+    if event.kind == EventKind.escalated and event.body in ESCALATION_LABELS:
+        return str(ESCALATION_LABELS[event.body])
+    return event.body
+
+
+def _actor_name(event: TicketEvent) -> str:
+    if event.actor is not None:
+        return event.actor.full_name
+    return _("System") if event.kind == EventKind.escalated else _("Reporter")
+
+
 def for_staff(ticket: Ticket, locale: str) -> list[TimelineItem]:
     """Every event, with who acted; the reporter is never named here."""
-    return [TimelineItem(e.kind, e.at, e.public, e.body, e.legal_basis,
-                         e.actor.full_name if e.actor else _("Reporter"), _agency_name(e, locale))
+    return [TimelineItem(e.kind, e.at, e.public, _staff_body(e), e.legal_basis,
+                         _actor_name(e), _agency_name(e, locale))
             for e in _events(ticket)]

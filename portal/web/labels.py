@@ -15,4 +15,6 @@ EVENT_LABELS = {
     EventKind.rejected: _l("Rejected"),
     EventKind.rated: _l("Answer rated"),
     EventKind.reopened: _l("Reopened by the reporter"),
+    EventKind.extended: _l("Answer deadline extended"),
+    EventKind.escalated: _l("Escalated"),
 }

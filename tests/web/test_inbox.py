@@ -13,7 +13,7 @@ from portal.models import EventKind, Status
 from tests.helpers import csrf_token, page_token
 from tests.web.support import (agency_id, error_summary, events, file_report, form_html,
                                has_form, inbox_act, inbox_codes, input_value, next_page_url,
-                               pdf_bytes, reporter_post, text, textarea, ticket, version_in)
+                               pdf_bytes, reporter_post, text, textarea, ticket, track, version_in)
 
 CONFLICT = "Someone else changed this report while you were working on it."
 ANSWER = "Giấy phép đã được ký ngày 25/3/2026; mời công ty nhận tại Trung tâm Phục vụ HCC."
@@ -365,3 +365,28 @@ def test_detail_page_ids_are_unique_so_labels_point_at_their_fields(officer, rep
     assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for target in re.findall(r'<label for="([^"]+)"', page):
         assert f'id="{target}"' in page
+
+
+def test_extension_through_the_inbox_is_shown_to_the_reporter(client, officer, report):
+    code, receipt = report
+    before = ticket(code).answer_due
+    response = inbox_act(officer, code, "extend", reason="Cần lấy ý kiến Sở Tài chính",
+                         apology="Chúng tôi xin lỗi vì sự chậm trễ này.")
+    assert response.status_code == 302
+    assert ticket(code).answer_due > before and ticket(code).extended_at is not None
+    page = text(officer.get(f"/inbox/{code}"))
+    assert f'action="/inbox/{code}/extend"' not in page  # only once
+    second = inbox_act(officer, code, "extend", reason="Lần hai", apology="Xin lỗi")
+    assert second.status_code == 422
+    assert ticket(code).answer_due > before
+    track(client, code, receipt)
+    reporter = text(client.get(f"/track/{code}"))
+    assert "Chúng tôi xin lỗi vì sự chậm trễ này." in reporter
+    assert "Cần lấy ý kiến Sở Tài chính" in reporter
+    assert "Deadline extended once" in reporter
+
+
+def test_detail_lists_each_agency_holding(officer, report):
+    code, _ = report
+    page = text(officer.get(f"/inbox/{code}"))
+    assert "Time held by each agency" in page and "still holding" in page

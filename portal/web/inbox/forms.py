@@ -64,7 +64,17 @@ class TransferForm(VersionedForm):
         render_kw={"rows": 3})
 
 
+class ExtendForm(VersionedForm):
+    reason = TextAreaField(_l("Why does the agency need more time?"), validators=[
+        InputRequired(message=_l("Give the reason for the extension.")), _TEXT_MAX],
+        render_kw={"rows": 3})
+    apology = TextAreaField(_l("Apology to the reporter"), validators=[
+        InputRequired(message=_l("Write the apology the reporter will see.")), _TEXT_MAX],
+        render_kw={"rows": 3},
+        description=_l("Shown to the reporter with the new deadline (Decree 61/2018)."))
+
+
 ACTION_FORMS = {
     "acknowledge": AcknowledgeForm, "request_info": RequestInfoForm, "answer": AnswerForm,
-    "note": NoteForm, "transfer": TransferForm, "close": CloseForm,
+    "note": NoteForm, "transfer": TransferForm, "close": CloseForm, "extend": ExtendForm,
 }

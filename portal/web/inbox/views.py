@@ -12,7 +12,7 @@ from portal.errors import Conflict, NotFound, PortalError, ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.models import Attachment
-from portal.tickets import attachments, history, queries, workflow
+from portal.tickets import attachments, history, holds, queries, workflow
 from portal.web.inbox.forms import ACTION_FORMS, FilterForm
 from portal.web.staff import require
 
@@ -25,6 +25,7 @@ _SERVICES = {
     "note": lambda t, f, **kw: workflow.add_note(t, f.body.data, **kw),
     "transfer": lambda t, f, **kw: workflow.transfer(t, f.reason.data, **kw),
     "close": lambda t, f, **kw: workflow.close(t, **kw),
+    "extend": lambda t, f, **kw: workflow.extend(t, f.reason.data, f.apology.data, **kw),
 }
 
 
@@ -55,6 +56,7 @@ def _render(ticket, forms=None, status=200):
     return render_template(
         "inbox/detail.html", ticket=ticket, forms=forms,
         timeline=history.for_staff(ticket, str(get_locale())),
+        segments=holds.for_ticket(ticket),
         can_act=permissions.can_act(current_user, ticket),
         show_identity=permissions.identity_visible(current_user, ticket)), status
 
