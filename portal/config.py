@@ -36,6 +36,12 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_FROM = "Cổng phản ánh doanh nghiệp <no-reply@portal.invalid>"
     INBOX_PAGE_SIZE = 25
+    # Routing (DESIGN §5): below the threshold, or with several fitting agencies, reports go to
+    # triage. Auto-assignment can be switched off to have coordinators route everything.
+    ROUTING_ENABLED = True
+    ROUTING_AUTO_ASSIGN = True
+    ROUTING_THRESHOLD = 0.6
+    ROUTING_MODEL_DIR = None  # default: <instance>/routing
     REDIS_URL = None
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
@@ -52,6 +58,8 @@ def finalize(app: Flask) -> None:
     cfg = app.config
     if not cfg.get("UPLOAD_FOLDER"):
         cfg["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    if not cfg.get("ROUTING_MODEL_DIR"):
+        cfg["ROUTING_MODEL_DIR"] = os.path.join(app.instance_path, "routing")
     if not cfg.get("RECEIPT_KEY"):
         cfg["RECEIPT_KEY"] = cfg["SECRET_KEY"]
     cfg.setdefault("RATELIMIT_STORAGE_URI", cfg.get("REDIS_URL") or "memory://")

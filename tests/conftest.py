@@ -57,6 +57,9 @@ def app(database_url, tmp_path_factory):
         # Limits stay on (tests/web/test_rate_limits.py lowers them); high enough for the suite.
         "RATELIMIT_FILING": "10000 per minute", "RATELIMIT_TRACKING": "10000 per minute",
         "RATELIMIT_LOGIN": "10000 per minute",
+        # Reports without an agency stay in triage unless a routing test turns this on.
+        "ROUTING_AUTO_ASSIGN": False,
+        "ROUTING_MODEL_DIR": str(tmp_path_factory.mktemp("routing")),
     })
     app.test_client_class = IsolatedClient
     with app.app_context():

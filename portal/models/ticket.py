@@ -46,6 +46,8 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # While needs_info: when the answer clock stopped (it restarts on the reporter's reply).
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Urgent or angry wording (routing.priority): shown first in the inbox.
+    priority: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     # The one extension a report may have.
     extended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

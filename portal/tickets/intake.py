@@ -18,6 +18,7 @@ from portal.models.ticket import DESCRIPTION_MAX, SUBJECT_MAX
 from portal.errors import ValidationFailed
 from portal.deadlines import settings
 from portal.notifications import outbox
+from portal.routing import priority, triage
 from portal.tickets import attachments, holds, tracking
 
 _PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
@@ -57,6 +58,12 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
     :raises ValidationFailed: with (field, message) pairs for the form or API.
     """
     agency, procedure = _validate(data, config)
+    decision = None
+    if agency is None and config["ROUTING_ENABLED"]:
+        decision = triage.route_new_report(data.subject, data.description, data.locality,
+                                           now=now, config=config)
+        if decision is not None and decision.agency is not None and config["ROUTING_AUTO_ASSIGN"]:
+            agency = decision.agency
     policy, calendar = settings.policy_for(Category(data.category)), settings.work_calendar()
     receipt = tracking.new_receipt()
     ticket = Ticket(
@@ -68,6 +75,7 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
         description=data.description.strip(), locality=data.locality.strip() or None,
         language=data.language, filed_by_id=filed_by.id if filed_by else None,
         received_at=now, updated_at=now,
+        priority=priority.is_priority(f"{data.subject}\n{data.description}"),
         ack_due=deadline(now, policy.ack_days, calendar),
         answer_due=deadline(now, policy.answer_days, calendar),
         **_identity(data))
@@ -76,6 +84,8 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
     for upload in data.uploads:
         attachments.store(ticket, upload, folder=config["UPLOAD_FOLDER"], now=now)
     _record(ticket, EventKind.filed, now, filed_by, public=True)
+    if decision is not None:
+        triage.record_suggestion(ticket, decision, auto_assigned=agency is not None, now=now)
     if agency is not None:
         _record(ticket, EventKind.assigned, now, filed_by, public=True, to_agency=agency)
         holds.open_segment(ticket, agency, now=now, policy=policy, calendar=calendar)

@@ -20,6 +20,7 @@ from portal.i18n import _l
 from portal.models import Agency, EventKind, HoldOutcome, Rating, Status, Ticket, TicketEvent, User
 from portal.models.vocab import STATUS_LABELS
 from portal.notifications import outbox
+from portal.routing import triage as routing_triage
 from portal.tickets import holds
 
 WORKING = frozenset({Status.assigned, Status.acknowledged, Status.reopened, Status.needs_info})
@@ -88,6 +89,7 @@ def assign(ticket: Ticket, agency: Agency, *, actor: User, now: datetime,
     _check(ticket, expected_version, TRIAGE)
     holds.open_segment(ticket, agency, now=now, policy=settings.policy_for(ticket.category),
                        calendar=settings.work_calendar())
+    routing_triage.record_correction(ticket, agency, actor=actor, now=now)
     ticket.agency = agency
     ticket.status = Status.assigned
     _event(ticket, EventKind.assigned, now, actor, public=True, to_agency=agency)
