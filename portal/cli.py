@@ -1,6 +1,7 @@
 """Flask commands: `flask portal seed|create-user|escalate|send-mail`, `flask deadlines`."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import click
@@ -13,13 +14,15 @@ from portal.accounts.demo import load_demo_accounts
 from portal.accounts.users import ensure_user, hash_password
 from portal.directory import lookup
 from portal.deadlines import settings
-from portal.deadlines.working_days import add_working_days, working_days_between
+from portal.deadlines.working_days import add_working_days, local_day, working_days_between
 from portal.directory.loader import load_directory
 from portal.extensions import db
+from portal.routing import corpus, evaluation, models_cache, router
 from portal.models import Role, User
 
 portal_cli = AppGroup("portal", help="Portal administration.")
 deadlines_cli = AppGroup("deadlines", help="The legal clock in Vietnamese working days.")
+routing_cli = AppGroup("routing", help="The report router (TextBlob classifier).")
 
 
 @portal_cli.command("seed")
@@ -81,7 +84,8 @@ def _iso_date(value: str) -> date:
         raise click.BadParameter(f"{value!r} is not a date like 2025-04-25") from exc
 
 
-@deadlines_cli.command("due")
+# "-1" must reach WORKING_DAYS (and be refused as out of range), not be taken for an option.
+@deadlines_cli.command("due", context_settings={"ignore_unknown_options": True})
 @click.argument("received")
 @click.argument("working_days", type=click.IntRange(min=0))
 def due(received: str, working_days: int) -> None:
@@ -98,6 +102,47 @@ def between(start: str, end: str) -> None:
     click.echo(working_days_between(_iso_date(start), _iso_date(end), settings.work_calendar()))
 
 
+@routing_cli.command("classify")
+def classify() -> None:
+    """Read a report's text on stdin; print the router's decision as JSON."""
+    text = click.get_text_stream("stdin").read()
+    if not text.strip():
+        raise click.ClickException("no text on stdin")
+    decision = router.route(text, "", day=local_day(clock.now_utc()),
+                            model=models_cache.current_model(current_app.config),
+                            threshold=current_app.config["ROUTING_THRESHOLD"])
+    best = decision.suggestions[0]
+    click.echo(json.dumps({
+        "sector": best.sector,
+        "agency": decision.agency.code if decision.agency else None,
+        "category": decision.prediction.category.label,
+        "confidence": round(best.probability, 4),
+        "alternatives": [{"sector": s.sector, "probability": round(s.probability, 4),
+                          "agencies": [a.code for a in s.agencies]} for s in decision.suggestions],
+    }, ensure_ascii=False))
+
+
+@routing_cli.command("train")
+@click.option("--with-corrections", is_flag=True, help="Add the coordinators' corrections.")
+def train(with_corrections: bool) -> None:
+    """Retrain the router and make it the active model."""
+    _model, count = models_cache.train(current_app.config, with_corrections=with_corrections)
+    click.echo(f"trained on {count} examples")
+
+
+@routing_cli.command("evaluate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def evaluate_command(path: str) -> None:
+    """Accuracy on a JSONL file of {"text", "sector", "category"} lines, as JSON."""
+    try:
+        examples = corpus.read_jsonl(path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = evaluation.evaluate(models_cache.current_model(current_app.config), examples)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(portal_cli)
     app.cli.add_command(deadlines_cli)
+    app.cli.add_command(routing_cli)

@@ -115,6 +115,35 @@ STATUS_LABELS = {
     Status.rejected: _l("Rejected"),
 }
 
+SECTOR_LABELS = {
+    Sector.planning_investment: _l("Planning and investment"),
+    Sector.finance: _l("Finance"),
+    Sector.tax: _l("Tax"),
+    Sector.customs: _l("Customs"),
+    Sector.natural_resources: _l("Natural resources and environment"),
+    Sector.construction: _l("Construction"),
+    Sector.industry_trade: _l("Industry and trade"),
+    Sector.labour: _l("Labour and social affairs"),
+    Sector.home_affairs: _l("Home affairs"),
+    Sector.social_insurance: _l("Social insurance"),
+    Sector.police: _l("Police"),
+    Sector.justice: _l("Justice"),
+    Sector.agriculture: _l("Agriculture"),
+    Sector.information_communications: _l("Information and communications"),
+    Sector.science_technology: _l("Science and technology"),
+    Sector.education: _l("Education"),
+    Sector.health: _l("Health"),
+    Sector.culture_tourism: _l("Culture, sports and tourism"),
+    Sector.local_government: _l("People's committees"),
+    Sector.economic_zone: _l("Economic zone and industrial parks"),
+    Sector.bank: _l("State Bank"),
+    Sector.inspectorate: _l("Inspectorate"),
+    Sector.ppc_office: _l("Office of the People's Committee"),
+    Sector.service_center: _l("Public administrative service centre"),
+    Sector.association: _l("Business association"),
+    Sector.other: _l("Other"),
+}
+
 GROUP_LABELS = {
     AgencyGroup.department: _l("Provincial departments and boards"),
     AgencyGroup.central: _l("Central agencies in the province"),

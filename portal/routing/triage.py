@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import sqlalchemy as sa
 
 from portal.deadlines.working_days import local_day
 from portal.extensions import db
@@ -43,6 +46,28 @@ def record_suggestion(ticket: Ticket, decision: router.Decision, *, auto_assigne
 
 def suggestion_for(ticket: Ticket) -> RoutingSuggestion | None:
     return db.session.get(RoutingSuggestion, ticket.id)
+
+
+@dataclass(frozen=True)
+class Hint:
+    """One of the router's top three, for the coordinator."""
+    sector: str
+    probability: float
+    agencies: list[Agency]
+
+
+def suggestions_for(tickets: list[Ticket]) -> dict[int, list[Hint]]:
+    """The stored top three per report (one query each for suggestions and agencies)."""
+    ids = [t.id for t in tickets]
+    if not ids:
+        return {}
+    rows = list(db.session.scalars(sa.select(RoutingSuggestion)
+                                   .where(RoutingSuggestion.ticket_id.in_(ids))))
+    codes = {c for r in rows for alt in r.alternatives for c in alt["agencies"]}
+    agencies = {a.code: a for a in db.session.scalars(sa.select(Agency).where(Agency.code.in_(codes)))}
+    return {r.ticket_id: [Hint(alt["sector"], alt["probability"],
+                               [agencies[c] for c in alt["agencies"] if c in agencies])
+                          for alt in r.alternatives] for r in rows}
 
 
 def record_correction(ticket: Ticket, agency: Agency, *, actor: User, now: datetime) -> bool:

@@ -10,11 +10,13 @@ from portal.accounts import permissions
 from portal.deadlines.working_days import remaining_working_days
 from portal.i18n import _
 from portal.models.event import EventKind
-from portal.models.vocab import CATEGORY_LABELS, CHANNEL_LABELS, ROLE_LABELS, STATUS_LABELS, Status
+from portal.models.vocab import (CATEGORY_LABELS, CHANNEL_LABELS, ROLE_LABELS, SECTOR_LABELS,
+                                 STATUS_LABELS, Status)
 from portal.web.labels import EVENT_LABELS
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.web.admin.views import bp as admin_bp
     from portal.web.auth.views import bp as auth_bp
     from portal.web.inbox.views import bp as inbox_bp
     from portal.web.intake.views import bp as intake_bp
@@ -22,7 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.track.views import bp as track_bp
     from portal.web.triage.views import bp as triage_bp
 
-    for bp in (public_bp, track_bp, auth_bp, inbox_bp, triage_bp, intake_bp):
+    for bp in (public_bp, track_bp, auth_bp, inbox_bp, triage_bp, intake_bp, admin_bp):
         app.register_blueprint(bp)
 
 
@@ -61,9 +63,11 @@ def register_template_helpers(app: Flask) -> None:
             "lang_url": _lang_url,
             "nav": {"inbox": permissions.can_use_inbox(user),
                     "triage": permissions.can_triage(user),
-                    "intake": permissions.can_file_for_caller(user)},
+                    "intake": permissions.can_file_for_caller(user),
+                    "admin": permissions.can_administer(user)},
             "status_label": lambda s: STATUS_LABELS[Status(s)],
             "category_label": lambda c: CATEGORY_LABELS[c],
+            "sector_label": lambda s: SECTOR_LABELS.get(s, s),
             "channel_label": lambda c: CHANNEL_LABELS[c],
             "role_label": lambda r: ROLE_LABELS[r],
             "event_label": lambda k: EVENT_LABELS[EventKind(k)],

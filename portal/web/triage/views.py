@@ -12,6 +12,7 @@ from portal.errors import PortalError, ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.models import Agency
+from portal.routing import triage as routing_triage
 from portal.tickets import queries, workflow
 from portal.web.forms import choices as web_choices
 from portal.web.staff import require
@@ -20,8 +21,9 @@ from portal.web.triage.forms import AssignForm, RejectForm
 bp = Blueprint("triage", __name__, url_prefix="/triage")
 
 
-def _assign_form(ticket, choices, formdata=None):
-    form = AssignForm(formdata=formdata, version=ticket.version, prefix=f"t{ticket.id}")
+def _assign_form(ticket, choices, suggested_id=None):
+    form = AssignForm(formdata=None, version=ticket.version, agency_id=suggested_id or 0,
+                      prefix=f"t{ticket.id}")
     form.agency_id.choices = choices
     return form
 
@@ -34,8 +36,13 @@ def index():
     agencies = lookup.agency_choices(str(get_locale()))
     choices = web_choices([(0, _("Choose an agency"))]) + web_choices(
         [(a[0], a[1]) for a in agencies], [a[2] for a in agencies])
-    rows = [(t, _assign_form(t, choices), RejectForm(formdata=None, version=t.version,
-                                                     prefix=f"r{t.id}")) for t in page.items]
+    suggestions = routing_triage.suggestions_for(page.items)
+    rows = []
+    for t in page.items:
+        hints = suggestions.get(t.id, [])
+        first = next((h.agencies[0].id for h in hints if h.agencies), None)
+        rows.append((t, hints, _assign_form(t, choices, first),
+                     RejectForm(formdata=None, version=t.version, prefix=f"r{t.id}")))
     return render_template("triage/index.html", page=page, rows=rows)
 
 
