@@ -1,23 +1,36 @@
 """Two TextBlob Naive Bayes classifiers: the agency's sector and the report's category.
 
-Training takes a few seconds, so a trained model is pickled under a name derived from the
-corpus hash and reloaded at start-up; a changed corpus gets a new file.
+TextBlob (over NLTK) trains each classifier. NLTK keeps one probability-distribution object
+per (label, feature): hundreds of MB for this corpus, and minutes to unpickle. So after
+training we read its log-probabilities into one small table per feature and classify with
+the same arithmetic as NLTK's ``prob_classify`` (tests check both agree). The table is
+pickled under a name derived from the corpus hash and reloaded at start-up.
+
+Keyword rules (``rules.py``) then multiply the odds of sectors whose procedures the text
+names, and a temperature turns Naive Bayes' extreme probabilities into usable confidences.
 """
 from __future__ import annotations
 
 import logging
+import math
 import os
 import pickle
 import tempfile
+from array import array
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textblob.classifiers import NaiveBayesClassifier
 
-from portal.routing import tokenizer
+from portal.routing import rules, tokenizer
 from portal.routing.corpus import Example, fingerprint
 
 log = logging.getLogger("portal.routing")
-MODEL_VERSION = "nb-syllables-v1"
+MODEL_VERSION = "nb-syllables-v2"
+MIN_DOCUMENT_FREQUENCY = 2  # features seen in one document only are noise (and memory)
+TEMPERATURE = 10.0  # fitted on cross-validation folds of the training corpus (log loss)
+RULE_WEIGHT = 2.0  # per matched phrase, after the temperature (odds × e²)
 
 
 @dataclass(frozen=True)
@@ -40,31 +53,75 @@ class Prediction:
         return self.categories[0]
 
 
+class LogTable:
+    """A trained Naive Bayes model as arrays: log P(label) and log P(feature | label)."""
+
+    def __init__(self, classifier: NaiveBayesClassifier) -> None:
+        nltk_nb = classifier.classifier
+        self.labels = sorted(nltk_nb.labels())
+        # NLTK's model internals: the label prior and the per-(label, feature) distributions.
+        self.prior = array("d", (nltk_nb._label_probdist.logprob(label) for label in self.labels))
+        names = {fname for _label, fname in nltk_nb._feature_probdist}
+        self.features = {
+            fname: array("d", (nltk_nb._feature_probdist[label, fname].logprob(True)
+                               for label in self.labels)) for fname in names}
+
+    def log_scores(self, featureset: dict[str, bool]) -> list[float]:
+        """Base-2 log scores per label, as NLTK's prob_classify sums them (unknown features
+        are ignored), then normalised."""
+        scores = list(self.prior)
+        for fname in featureset:
+            row = self.features.get(fname)
+            if row is not None:
+                for i, value in enumerate(row):
+                    scores[i] += value
+        top = max(scores)
+        total = math.log2(sum(2 ** (s - top) for s in scores)) + top
+        return [s - total for s in scores]
+
+
+def _pruned_extractor(examples: list[Example]) -> Callable[..., dict[str, bool]]:
+    counts = Counter(f for e in examples for f in tokenizer.features(tokenizer.tokens(e.text)))
+    keep = {f for f, n in counts.items() if n >= MIN_DOCUMENT_FREQUENCY}
+
+    def extract(document: list[str], train_set: object = None) -> dict[str, bool]:
+        return {f: True for f in tokenizer.features(document) if f in keep}
+    return extract
+
+
 class Model:
     def __init__(self, examples: list[Example]) -> None:
+        extract = _pruned_extractor(examples)
         documents = [tokenizer.tokens(e.text) for e in examples]
+        self.sector = LogTable(_train([(d, e.sector) for d, e in zip(documents, examples)], extract))
+        self.category = LogTable(_train([(d, e.category) for d, e in zip(documents, examples)], extract))
         self.fingerprint = fingerprint(examples)
         # The shipped corpus this model builds on (differs from ``fingerprint`` when trained
         # with coordinators' corrections too).
         self.base_fingerprint = self.fingerprint
-        self._sector = NaiveBayesClassifier(
-            [(d, e.sector) for d, e in zip(documents, examples)], feature_extractor=tokenizer.features)
-        self._category = NaiveBayesClassifier(
-            [(d, e.category) for d, e in zip(documents, examples)], feature_extractor=tokenizer.features)
-        self._sector.train()
-        self._category.train()
-        # The training sets are not needed to classify; dropping them keeps the pickle small.
-        for clf in (self._sector, self._category):
-            clf.train_set, clf.train_features, clf._word_set = [], [], set()
 
     def predict(self, text: str) -> Prediction:
-        document = tokenizer.tokens(text)
-        return Prediction(_ranked(self._sector, document), _ranked(self._category, document))
+        featureset = tokenizer.features(tokenizer.tokens(text))
+        boosts = rules.matches(text)
+        sector = self.sector.log_scores(featureset)
+        category = self.category.log_scores(featureset)
+        return Prediction(
+            _softmax(self.sector.labels, [s * math.log(2) / TEMPERATURE + RULE_WEIGHT * boosts.get(label, 0)
+                                          for label, s in zip(self.sector.labels, sector)]),
+            _softmax(self.category.labels, [s * math.log(2) / TEMPERATURE for s in category]))
 
 
-def _ranked(classifier: NaiveBayesClassifier, document: list[str]) -> list[Ranked]:
-    dist = classifier.prob_classify(document)
-    return sorted((Ranked(label, dist.prob(label)) for label in dist.samples()),
+def _train(labelled: list[tuple[list[str], str]], extract) -> NaiveBayesClassifier:
+    classifier = NaiveBayesClassifier(labelled, feature_extractor=extract)
+    classifier.train()
+    return classifier
+
+
+def _softmax(labels: list[str], scores: list[float]) -> list[Ranked]:
+    top = max(scores)
+    weights = [math.exp(s - top) for s in scores]
+    total = sum(weights)
+    return sorted((Ranked(label, w / total) for label, w in zip(labels, weights)),
                   key=lambda r: (-r.probability, r.label))
 
 
@@ -79,11 +136,16 @@ def load_or_train(examples: list[Example], cache_dir: str | None) -> Model:
             return model
     model = Model(examples)
     if path:
-        os.makedirs(cache_dir, exist_ok=True)
-        # Write then rename: another worker never reads a half-written file.
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        save(model, path)
         log.info("routing model trained on %d examples, cached at %s", len(examples), path)
     return model
+
+
+def save(model: Model, path: str) -> None:
+    """Write then rename: another worker never reads a half-written file."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)

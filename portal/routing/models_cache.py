@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +12,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import RoutingCorrection
 from portal.routing import corpus
-from portal.routing.classifier import Model, load_or_train
+from portal.routing.classifier import Model, load_or_train, save
 
 ACTIVE = "routing-active.pickle"
 # Per process, read-only: a worker keeps the model it loaded until the active file changes.
@@ -55,10 +54,5 @@ def train(config: Mapping[str, Any], *, with_corrections: bool) -> tuple[Model, 
     extra = corrections() if with_corrections else []
     model = Model(examples + extra)
     model.base_fingerprint = base
-    folder = cache_dir(config)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, os.path.join(folder, ACTIVE))
+    save(model, os.path.join(cache_dir(config), ACTIVE))
     return model, len(examples) + len(extra)
