@@ -1,4 +1,4 @@
-"""Flask commands: `flask portal seed|create-user|escalate|send-mail`, `flask deadlines`."""
+"""Flask commands: `flask portal seed|create-user|escalate|send-mail|worker`, `flask deadlines`."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal import clock, jobs
+from portal import clock, jobs, worker
 from portal.accounts.demo import load_demo_accounts
 from portal.accounts.users import ensure_user, hash_password
 from portal.directory import lookup
@@ -75,6 +75,19 @@ def escalate() -> None:
 def send_mail() -> None:
     """Deliver the mail waiting in the outbox."""
     click.echo(f"sent: {jobs.deliver_outbox(current_app._get_current_object())}")
+
+
+@portal_cli.command("worker")
+@click.option("--interval", type=click.IntRange(min=10), default=worker.DEFAULT_INTERVAL,
+              show_default=True, help="Seconds between escalation runs.")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def run_worker(interval: int, burst: bool) -> None:
+    """Run the RQ worker (needs REDIS_URL): mail delivery, and escalation every INTERVAL s."""
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        raise click.ClickException("set REDIS_URL to run the worker; without Redis, run "
+                                   "`flask portal escalate` and `flask portal send-mail` from cron")
+    worker.run(app, interval=interval, burst=burst)
 
 
 def _iso_date(value: str) -> date:

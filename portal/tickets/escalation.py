@@ -50,11 +50,14 @@ def _recipients(step: Step, ticket: Ticket) -> list[User]:
 def _candidates(now: datetime) -> list[HoldSegment]:
     # Nothing can be due within 2 working days if it is due more than ~2 weeks away.
     horizon = now + timedelta(days=14)
-    return list(db.session.scalars(
-        sa.select(HoldSegment).join(Ticket, Ticket.id == HoldSegment.ticket_id)
-        .where(HoldSegment.ended_at.is_(None), HoldSegment.answer_due <= horizon,
-               Ticket.status != Status.needs_info)
-        .options(selectinload(HoldSegment.ticket)).order_by(HoldSegment.id)))
+    query = (sa.select(HoldSegment).join(Ticket, Ticket.id == HoldSegment.ticket_id)
+             .where(HoldSegment.ended_at.is_(None), HoldSegment.answer_due <= horizon,
+                    Ticket.status != Status.needs_info)
+             .options(selectinload(HoldSegment.ticket)).order_by(HoldSegment.id))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two runs at once (cron and the worker) never escalate the same segment twice.
+        query = query.with_for_update(of=HoldSegment, skip_locked=True)
+    return list(db.session.scalars(query))
 
 
 def escalate(*, now: datetime, calendar: WorkCalendar) -> int:

@@ -19,12 +19,14 @@ def current(ticket: Ticket) -> HoldSegment | None:
 
 
 def open_segment(ticket: Ticket, agency: Agency, *, now: datetime, policy: ClockPolicy,
-                 calendar: WorkCalendar) -> HoldSegment:
-    """The agency starts holding the report: its own due dates start today (day 0)."""
+                 calendar: WorkCalendar, day_zero: datetime | None = None) -> HoldSegment:
+    """The agency starts holding the report. Its due dates count from ``day_zero``: the day of
+    receipt for the first agency, the day it arrived for one that received a transfer."""
+    start = day_zero or now
     segment = HoldSegment(ticket=ticket, agency=agency, started_at=now,
-                          ack_due=deadline(now, policy.ack_days, calendar),
-                          transfer_due=deadline(now, policy.transfer_days, calendar),
-                          answer_due=deadline(now, policy.answer_days, calendar))
+                          ack_due=deadline(start, policy.ack_days, calendar),
+                          transfer_due=deadline(start, policy.transfer_days, calendar),
+                          answer_due=deadline(start, policy.answer_days, calendar))
     db.session.add(segment)
     ticket.ack_due, ticket.answer_due = segment.ack_due, segment.answer_due
     return segment
@@ -54,6 +56,8 @@ def push_answer_due(ticket: Ticket, working_days: int, calendar: WorkCalendar) -
     segment = current(ticket)
     if segment is not None:
         segment.answer_due = ticket.answer_due
+        # Reminders count from the new date; the coordinator's lateness alert stays sent.
+        segment.reminded_at = segment.head_alerted_at = None
 
 
 def for_ticket(ticket: Ticket) -> list[HoldSegment]:

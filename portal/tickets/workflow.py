@@ -87,8 +87,10 @@ def assign(ticket: Ticket, agency: Agency, *, actor: User, now: datetime,
     if not permissions.can_triage(actor):
         raise PermissionDenied(_l("Only a coordinator can assign reports."))
     _check(ticket, expected_version, TRIAGE)
+    # DESIGN §4: day 0 is the day of receipt; an agency receiving a transfer gets its own time.
+    day_zero = now if ticket.status == Status.transferred else ticket.received_at
     holds.open_segment(ticket, agency, now=now, policy=settings.policy_for(ticket.category),
-                       calendar=settings.work_calendar())
+                       calendar=settings.work_calendar(), day_zero=day_zero)
     routing_triage.record_correction(ticket, agency, actor=actor, now=now)
     ticket.agency = agency
     ticket.status = Status.assigned
@@ -249,7 +251,8 @@ def feedback_window_open(ticket: Ticket, now: datetime, config: Mapping[str, Any
     """Rating and reopening are possible within N working days of the last answer."""
     if ticket.status not in ANSWERED or ticket.answered_at is None:
         return False
-    elapsed = working_days_between(local_day(ticket.answered_at), local_day(now))
+    elapsed = working_days_between(local_day(ticket.answered_at), local_day(now),
+                                   settings.work_calendar())
     return elapsed <= config["REOPEN_WINDOW_WORKING_DAYS"]
 
 

@@ -1,12 +1,13 @@
 """Web blueprints, error pages and template helpers."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, g, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from portal import clock
 from portal.accounts import permissions
+from portal.deadlines import settings
 from portal.deadlines.working_days import remaining_working_days
 from portal.i18n import _
 from portal.models.event import EventKind
@@ -38,10 +39,17 @@ def register_errorhandlers(app: Flask) -> None:
         app.register_error_handler(code, render_error)
 
 
+def _calendar():
+    """The admin's calendar, read once per request."""
+    if "work_calendar" not in g:
+        g.work_calendar = settings.work_calendar()
+    return g.work_calendar
+
+
 def _remaining_days(ticket, now):
     if not ticket.is_open or ticket.status == Status.needs_info:
         return None
-    return remaining_working_days(now, ticket.answer_due)
+    return remaining_working_days(now, ticket.answer_due, _calendar())
 
 
 def _lang_url(lang: str) -> str:
