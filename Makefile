@@ -29,6 +29,7 @@ db-upgrade: install
 
 seed: db-upgrade
 	PORTAL_DEMO_MODE=true $(BIN)/flask portal seed --demo
+	PORTAL_DEMO_MODE=true $(BIN)/flask routing warm
 
 run: translations seed
 	PORTAL_DEMO_MODE=true $(BIN)/flask run --host 127.0.0.1 --port 5000

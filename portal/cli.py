@@ -135,6 +135,13 @@ def classify() -> None:
     }, ensure_ascii=False))
 
 
+@routing_cli.command("warm")
+def warm() -> None:
+    """Load the cached model, training it first if the corpus changed (run before serving)."""
+    model = models_cache.current_model(current_app.config)
+    click.echo(f"routing model {model.fingerprint} ready")
+
+
 @routing_cli.command("train")
 @click.option("--with-corrections", is_flag=True, help="Add the coordinators' corrections.")
 def train(with_corrections: bool) -> None:

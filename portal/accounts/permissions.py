@@ -47,6 +47,11 @@ def can_file_for_caller(user: User | None) -> bool:
             and user.role in {Role.clerk, Role.coordinator, Role.admin})
 
 
+def can_administer(user: User | None) -> bool:
+    """May edit the legal clock (calendar overrides, SLA policy) and other settings."""
+    return user is not None and user.is_authenticated and user.role == Role.admin
+
+
 def can_use_inbox(user: User | None) -> bool:
     return (user is not None and user.is_authenticated
             and user.role in AGENCY_ROLES | OVERSEERS | {Role.inspector})

@@ -1,0 +1,1 @@
+from portal.web.admin.views import bp  # noqa: F401

@@ -1,0 +1,114 @@
+"""The administrator's pages for the legal clock: calendar overrides and time limits."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+import holidays
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
+
+from portal import clock
+from portal.accounts import permissions
+from portal.deadlines import settings
+from portal.deadlines.working_days import is_working_day, local_day
+from portal.extensions import db
+from portal.i18n import _
+from portal.models.vocab import Category
+from portal.web.admin.forms import (DeleteOverrideForm, OverrideForm, PolicyForm, SaveForm,
+                                    parse_iso_date)
+from portal.web.staff import require
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+# UI locale -> the holidays package's language; Vietnamese for anything it does not name.
+_HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
+
+
+@lru_cache(maxsize=16)
+def _national_calendar(year: int, language: str) -> tuple[tuple, tuple]:
+    """(day, name) public holidays and the swapped working Saturdays the package knows."""
+    calendar = holidays.VN(years=year, language=language)
+    saturdays = sorted(d for d in calendar.weekend_workdays if d.year == year)
+    return tuple(sorted(calendar.items())), tuple(saturdays)
+
+
+def _delete_prefix(day: date) -> str:
+    # One prefix per row keeps the hidden token ids unique on the page.
+    return f"d{day:%Y%m%d}"
+
+
+def _render_calendar(form: OverrideForm, status: int = 200):
+    year = local_day(clock.now_utc()).year
+    language = _HOLIDAY_LANGUAGES.get(str(get_locale()), "vi")
+    public_holidays, working_saturdays = _national_calendar(year, language)
+    rows = [(row, DeleteOverrideForm(formdata=None, prefix=_delete_prefix(row.day)))
+            for row in settings.overrides()]
+    return render_template("admin/calendar.html", form=form, rows=rows, year=year,
+                           public_holidays=public_holidays, working_saturdays=working_saturdays,
+                           format_date=format_date), status
+
+
+def _refusal(day: date, working: bool) -> str | None:
+    """Why adding this override would be a duplicate or change nothing; None when it is fine."""
+    shown = format_date(day, "full")
+    if day in settings.work_calendar().overrides:
+        return _("%(date)s is already in the table. Delete it first to change it.", date=shown)
+    if working and is_working_day(day):
+        return _("%(date)s is already a working day.", date=shown)
+    if not working and not is_working_day(day):
+        return _("%(date)s is already a day off in the national calendar.", date=shown)
+    return None
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@require(permissions.can_administer)
+def calendar():
+    form = OverrideForm()
+    if form.validate_on_submit():
+        problem = _refusal(form.day.data, form.working)
+        if problem is None:
+            settings.set_override(form.day.data, working=form.working, note=form.note.data,
+                                  now=clock.now_utc())
+            db.session.commit()
+            flash(_("%(date)s was added to the calendar.",
+                    date=format_date(form.day.data, "full")), "success")
+            return redirect(url_for("admin.calendar"))
+        form.populate_errors([("day", problem)])
+    return _render_calendar(form, 422 if form.errors else 200)
+
+
+@bp.route("/calendar/<day>/delete", methods=["POST"])
+@require(permissions.can_administer)
+def delete_override(day: str):
+    parsed = parse_iso_date(day)
+    if parsed is None:
+        abort(404)
+    if not DeleteOverrideForm(prefix=_delete_prefix(parsed)).validate_on_submit():
+        abort(400)
+    shown = format_date(parsed, "full")
+    if settings.remove_override(parsed):
+        db.session.commit()
+        flash(_("%(date)s was removed from the calendar.", date=shown), "success")
+    else:  # e.g. a second click, or another administrator was quicker
+        flash(_("There was no entry for %(date)s.", date=shown), "info")
+    return redirect(url_for("admin.calendar"))
+
+
+@bp.route("/sla", methods=["GET", "POST"])
+@require(permissions.can_administer)
+def sla():
+    form = SaveForm()
+    current = settings.policies()
+    # On GET each category's form shows the stored policy; on POST, what was typed.
+    rows = [(category, PolicyForm(obj=current[category], prefix=category.value))
+            for category in Category]
+    if form.validate_on_submit() and all([f.validate() for _c, f in rows]):  # every error shown
+        now = clock.now_utc()
+        for category, policy_form in rows:
+            settings.set_policy(category, policy_form.to_policy(), now=now)
+        db.session.commit()
+        flash(_("Time limits saved. Reports already filed keep their due dates."), "success")
+        return redirect(url_for("admin.sla"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/sla.html", form=form, rows=rows), status
