@@ -7,7 +7,11 @@ from types import MappingProxyType
 import sqlalchemy as sa
 
 from portal.deadlines.policy import DEFAULT_POLICY, ClockPolicy
-from portal.deadlines.working_days import WorkCalendar
+from flask_babel import format_date
+
+from portal.deadlines.working_days import WorkCalendar, is_working_day
+from portal.errors import ValidationFailed
+from portal.i18n import _
 from portal.extensions import db
 from portal.models import CalendarOverride, Category, SlaPolicy
 
@@ -44,6 +48,25 @@ def set_override(day: date, *, working: bool, note: str, now: datetime) -> None:
     row.working, row.note, row.updated_at = working, note, now
     db.session.add(row)
     db.session.flush()
+
+
+def add_override(day: date, *, working: bool, note: str, now: datetime) -> None:
+    """Add a day off or a working day to the calendar. Flushes.
+
+    :raises ValidationFailed: when the date is already in the table, or the entry would
+        change nothing (a working day on a working day, a day off on a day off).
+    """
+    shown = format_date(day, "full")
+    if db.session.get(CalendarOverride, day) is not None:
+        problem = _("%(date)s is already in the table. Delete it first to change it.", date=shown)
+    elif working and is_working_day(day):
+        problem = _("%(date)s is already a working day.", date=shown)
+    elif not working and not is_working_day(day):
+        problem = _("%(date)s is already a day off in the national calendar.", date=shown)
+    else:
+        set_override(day, working=working, note=note, now=now)
+        return
+    raise ValidationFailed([("day", problem)])
 
 
 def remove_override(day: date) -> bool:

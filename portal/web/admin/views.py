@@ -11,7 +11,8 @@ from flask_babel import format_date, get_locale
 from portal import clock
 from portal.accounts import permissions
 from portal.deadlines import settings
-from portal.deadlines.working_days import is_working_day, local_day
+from portal.deadlines.working_days import local_day
+from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.models.vocab import Category
@@ -49,32 +50,22 @@ def _render_calendar(form: OverrideForm, status: int = 200):
                            format_date=format_date), status
 
 
-def _refusal(day: date, working: bool) -> str | None:
-    """Why adding this override would be a duplicate or change nothing; None when it is fine."""
-    shown = format_date(day, "full")
-    if day in settings.work_calendar().overrides:
-        return _("%(date)s is already in the table. Delete it first to change it.", date=shown)
-    if working and is_working_day(day):
-        return _("%(date)s is already a working day.", date=shown)
-    if not working and not is_working_day(day):
-        return _("%(date)s is already a day off in the national calendar.", date=shown)
-    return None
-
-
 @bp.route("/calendar", methods=["GET", "POST"])
 @require(permissions.can_administer)
 def calendar():
     form = OverrideForm()
     if form.validate_on_submit():
-        problem = _refusal(form.day.data, form.working)
-        if problem is None:
-            settings.set_override(form.day.data, working=form.working, note=form.note.data,
+        try:
+            settings.add_override(form.day.data, working=form.working, note=form.note.data,
                                   now=clock.now_utc())
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form.populate_errors(exc.errors)
+        else:
             db.session.commit()
             flash(_("%(date)s was added to the calendar.",
                     date=format_date(form.day.data, "full")), "success")
             return redirect(url_for("admin.calendar"))
-        form.populate_errors([("day", problem)])
     return _render_calendar(form, 422 if form.errors else 200)
 
 
