@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 
 import click
@@ -118,7 +119,7 @@ def between(start: str, end: str) -> None:
 @routing_cli.command("classify")
 def classify() -> None:
     """Read a report's text on stdin; print the router's decision as JSON."""
-    text = click.get_text_stream("stdin").read()
+    text = sys.stdin.read()  # click.get_text_stream is deprecated (removed in Click 9)
     if not text.strip():
         raise click.ClickException("no text on stdin")
     decision = router.route(text, "", day=local_day(clock.now_utc()),

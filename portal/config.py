@@ -43,6 +43,7 @@ class Defaults:
     ROUTING_THRESHOLD = 0.6
     ROUTING_MODEL_DIR = None  # default: <instance>/routing
     REDIS_URL = None
+    RQ_QUEUE = "portal"  # the RQ queue for mail delivery and escalation ticks
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_FILING = "20 per hour"

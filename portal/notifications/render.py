@@ -30,6 +30,7 @@ def renderer(app: Flask) -> Callable[[OutboxMessage], Mail]:
         base = app.config["PUBLIC_BASE_URL"].rstrip("/")
         context["track_url"] = f"{base}/track?{urlencode({'code': context['code']})}"
         context["inbox_url"] = f"{base}/inbox/{context['code']}"
+        context["language"] = message.language  # <html lang> of the HTML part
         with app.app_context(), force_locale(message.language):
             context["answer_due_text"] = format_datetime(
                 datetime.fromisoformat(context["answer_due"]), "short")

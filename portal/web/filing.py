@@ -11,6 +11,7 @@ from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.tickets import intake
+from portal.web.mail_hook import send_queued_mail
 from portal.web.public.forms import SubmissionForm
 
 
@@ -33,6 +34,7 @@ def file_report(form: SubmissionForm, channel: str):
         form.populate_errors(exc.errors)
         return None
     db.session.commit()
+    send_queued_mail()
     # Shown once on the next page, then gone: the receipt is never stored in clear.
     session["receipt"] = {"code": filed.ticket.code, "receipt": filed.receipt}
     remember_tracked(filed.ticket.code)

@@ -14,6 +14,7 @@ from portal.i18n import _
 from portal.models import Attachment
 from portal.tickets import attachments, history, holds, queries, workflow
 from portal.web.inbox.forms import ACTION_FORMS, FilterForm
+from portal.web.mail_hook import send_queued_mail
 from portal.web.staff import require
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -96,6 +97,7 @@ def act(code: str, action: str):
         form.version.raw_data = [str(ticket.version)]  # the widget renders raw_data first
         status = 409 if isinstance(exc, Conflict) else 422
         return _render(ticket, {action: form}, status)
+    send_queued_mail()  # after the commit above; never fails the request
     flash(_("Saved."), "success")
     return redirect(url_for("inbox.detail", code=ticket.code))
 

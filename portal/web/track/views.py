@@ -1,8 +1,8 @@
 """The reporter's tracking page: find by code + receipt, follow, reply, rate, reopen."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, send_file,
-                   session, url_for)
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   send_file, session, url_for)
 from flask_babel import get_locale
 
 from portal import clock
@@ -11,6 +11,7 @@ from portal.extensions import db, limiter
 from portal.i18n import _
 from portal.tickets import attachments, history, queries, tracking, workflow
 from portal.web.filing import remember_tracked
+from portal.web.mail_hook import send_queued_mail
 from portal.web.track.forms import RateForm, ReopenForm, ReplyForm, TrackForm
 
 bp = Blueprint("track", __name__, url_prefix="/track")
@@ -27,7 +28,8 @@ def _tracked_ticket(code: str):
 @bp.route("", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_TRACKING"], methods=["POST"])
 def lookup():
-    form = TrackForm()
+    # Links in our e-mails carry the code (never the receipt): fill it in.
+    form = TrackForm(code=request.args.get("code", "")[:40])
     if form.validate_on_submit():
         ticket = tracking.find_for_reporter(form.code.data, form.receipt.data,
                                             current_app.config["RECEIPT_KEY"])
@@ -74,6 +76,7 @@ def _act(code: str, form_name: str, form, action):
             return redirect(url_for("track.view", code=ticket.code))
         else:
             db.session.commit()
+            send_queued_mail()
             flash(_("Thank you. Your report was updated."), "success")
             return redirect(url_for("track.view", code=ticket.code))
     return _render(ticket, **{form_name: form})
