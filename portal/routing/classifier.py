@@ -27,7 +27,7 @@ from portal.routing import rules, tokenizer
 from portal.routing.corpus import Example, fingerprint
 
 log = logging.getLogger("portal.routing")
-MODEL_VERSION = "nb-syllables-v3"
+MODEL_VERSION = "nb-syllables-v4"
 MIN_DOCUMENT_FREQUENCY = 2  # features seen in one document only are noise (and memory)
 TEMPERATURE = 10.0  # fitted on cross-validation folds of the training corpus (log loss)
 RULE_WEIGHT = 2.0  # per matched phrase, after the temperature (odds × e²)
@@ -99,6 +99,7 @@ class Model:
         # The shipped corpus this model builds on (differs from ``fingerprint`` when trained
         # with coordinators' corrections too).
         self.base_fingerprint = self.fingerprint
+        self.version = MODEL_VERSION
 
     def predict(self, text: str) -> Prediction:
         featureset = tokenizer.features(tokenizer.tokens(text))

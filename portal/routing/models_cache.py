@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import RoutingCorrection
 from portal.routing import corpus
-from portal.routing.classifier import Model, load_or_train, save
+from portal.routing.classifier import MODEL_VERSION, Model, load_or_train, save
 
 ACTIVE = "routing-active.pickle"
 # Per process, read-only: a worker keeps the model it loaded until the active file changes.
@@ -33,7 +33,9 @@ def current_model(config: Mapping[str, Any]) -> Model:
             with open(active, "rb") as fh:  # our own file, written by train()
                 _loaded[active] = (mtime, pickle.load(fh))
         model = _loaded[active][1]
-        if getattr(model, "base_fingerprint", None) == base:
+        # An active model trained with corrections serves only its own corpus and code version.
+        if getattr(model, "base_fingerprint", None) == base and \
+                getattr(model, "version", None) == MODEL_VERSION:
             return model
     key = f"corpus:{base}"
     if key not in _loaded:

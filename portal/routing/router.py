@@ -57,5 +57,7 @@ def route(text: str, locality: str, *, day: date, model: Model, threshold: float
     suggestions = [Suggestion(r.label, r.probability, agencies_for(r.label, locality, text, day))
                    for r in prediction.sectors[:TOP]]
     best = suggestions[0]
-    sure = best.probability >= threshold and len(best.agencies) == 1
+    # "other" means no agency's business (a utility bill, a private dispute): a person decides.
+    sure = (best.probability >= threshold and len(best.agencies) == 1
+            and best.sector != Sector.other)
     return Decision(prediction, suggestions, best.agencies[0] if sure else None)

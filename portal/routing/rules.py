@@ -106,7 +106,7 @@ SECTOR_PHRASES: dict[str, tuple[str, ...]] = {
         "ha tang khu cong nghiep", "nha dau tu thu cap"),
     "bank": (
         "vay von", "khoan vay", "tin dung", "lai suat", "tai co cau no", "co cau lai thoi han",
-        "ho tro lai suat", "ngan hang nha nuoc", "ngan hang thuong mai", "giai ngan",
+        "ho tro lai suat", "ngan hang nha nuoc", "ngan hang thuong mai",
         "tai san dam bao", "ngoai hoi", "ty gia", "thanh toan khong dung tien mat", "no xau",
         "goi tin dung", "loan", "interest rate"),
     "inspectorate": (

@@ -16,11 +16,13 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # exact syllable: folding first would also drop content words ("hồ sơ", "cán bộ", "bồi dưỡng"
 # fold to the stop words "ho", "bo", "boi").
 STOP_WORDS = frozenset("""
-à ạ ai anh bà bạn bị bởi các cái cần cho chị chúng cô còn của cũng đã đang đây để đến đi
-đó được em gì hay hoặc họ hơn khi là lại lên lúc mà mình mọi một này nếu nên nhé nhỉ như
-những nơi nữa ở ơi ông qua ra rằng rồi rất sau sẽ ta tại thì thôi theo tôi trên trong từ và
+à ạ ai bà bạn bị bởi các cái cần chị chúng cô còn của cũng đã đang đây để đến đi
+đó được em gì hay hoặc họ hơn là lại lên lúc mà mình mọi này nếu nên nhé nhỉ như
+những nơi nữa ở ơi ông rằng rồi rất sau sẽ ta tại thì thôi theo tôi trên trong từ và
 vào về vì với vậy xin ạ thế nào nhưng
 """.split())
+# Left out on purpose: syllables that, typed without diacritics, are content words: qua (quá
+# hạn), cho (chờ, chợ), khi (khí thải), anh (ảnh hưởng), ra (rà soát), một (một cửa).
 # Folded forms that are stop words whatever the diacritics were (typed without accents).
 FOLDED_STOP_WORDS = frozenset("""
 cua va la duoc nhung cac nay voi toi minh nhe nhi roi vao
