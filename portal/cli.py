@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from portal import clock, jobs, worker
 from portal.accounts.demo import load_demo_accounts
+from portal.accounts import tokens
 from portal.accounts.users import ensure_user, hash_password
 from portal.directory import lookup
 from portal.deadlines import settings
@@ -63,6 +64,20 @@ def create_user(username: str, role: str, agency_code: str | None, full_name: st
                 password_hash=hash_password(password), now=clock.now_utc(), agency=agency)
     db.session.commit()
     click.echo(f"user {username.lower()} ready")
+
+
+@portal_cli.command("token")
+@click.argument("username")
+@click.option("--label", default="script", help="A name to tell the token apart.")
+def token(username: str, label: str) -> None:
+    """Print a new API token for USERNAME (shown once; scoped to the user's role and agency)."""
+    user = db.session.scalar(sa.select(User).where(User.username == username.lower()))
+    if user is None or not user.active:
+        raise click.ClickException(f"no active user {username.lower()}")
+    issued = tokens.issue(user, label=label, now=clock.now_utc(),
+                          key=current_app.config["RECEIPT_KEY"])
+    db.session.commit()
+    click.echo(issued.secret)
 
 
 @portal_cli.command("escalate")

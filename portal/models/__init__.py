@@ -7,9 +7,10 @@ from portal.models.outbox import OutboxMessage
 from portal.models.rating import Rating
 from portal.models.routing import RoutingCorrection, RoutingSuggestion
 from portal.models.ticket import Attachment, Ticket, TrackingCounter
+from portal.models.token import ApiToken
 from portal.models.user import User
 from portal.models.vocab import AgencyGroup, Category, Channel, Role, Sector, Status
 
-__all__ = ["Agency", "AgencyGroup", "Attachment", "CalendarOverride", "Category", "Channel",
+__all__ = ["Agency", "ApiToken", "AgencyGroup", "Attachment", "CalendarOverride", "Category", "Channel",
            "EventKind", "HoldOutcome", "HoldSegment", "OutboxMessage", "Procedure", "Rating", "Role",
            "RoutingCorrection", "RoutingSuggestion", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]
