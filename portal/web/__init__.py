@@ -9,7 +9,6 @@ from portal import clock
 from portal.accounts import permissions
 from portal.deadlines import settings
 from portal.deadlines.working_days import remaining_working_days
-from portal.i18n import _
 from portal.models.event import EventKind
 from portal.models.vocab import (CATEGORY_LABELS, CHANNEL_LABELS, ROLE_LABELS, SECTOR_LABELS,
                                  STATUS_LABELS, Status)
