@@ -31,8 +31,9 @@ seed: db-upgrade
 	PORTAL_DEMO_MODE=true $(BIN)/flask portal seed --demo
 	PORTAL_DEMO_MODE=true $(BIN)/flask routing warm
 
+# The demo serves plain http, so its session cookie cannot be marked Secure.
 run: translations seed
-	PORTAL_DEMO_MODE=true $(BIN)/flask run --host 127.0.0.1 --port 5000
+	PORTAL_DEMO_MODE=true PORTAL_SESSION_COOKIE_SECURE=false $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 node_modules/axe-core/axe.min.js: package.json
 	npm install --no-audit --no-fund --silent

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import config
+from portal import access_log, config
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,6 +27,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config.finalize(app)
     config.validate(app)
 
+    from portal.api import register_open311
+    from portal.api import register_api
     from portal.cli import register_commands
     from portal.extensions import register_extensions
     from portal.web import register_blueprints, register_errorhandlers, register_template_helpers
@@ -34,6 +36,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_api(app)  # after the web's handlers: it routes /api/v1 errors to problem+json
     register_template_helpers(app)
+    register_open311(app)
     register_commands(app)
+    access_log.install()
     return app

@@ -106,6 +106,55 @@ def run_worker(interval: int, burst: bool) -> None:
     worker.run(app, interval=interval, burst=burst)
 
 
+@portal_cli.command("retention")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Age in days of closed and rejected reports to anonymise "
+                   "(default: RETENTION_DAYS).")
+def retention_command(days: int | None) -> None:
+    """Clear the contact details of reports closed or rejected long ago (idempotent)."""
+    from portal.tickets import retention
+
+    if days is None:
+        days = current_app.config["RETENTION_DAYS"]
+    count = retention.anonymise_ended_reports(days=days, now=clock.now_utc())
+    db.session.commit()
+    click.echo(f"anonymised {count} report(s) closed or rejected more than {days} days ago")
+
+
+@portal_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str) -> None:
+    """Write the database and the attachment files to PATH (tar.gz)."""
+    from portal import backup
+
+    summary = backup.backup(path, upload_folder=current_app.config["UPLOAD_FOLDER"],
+                            now=clock.now_utc())
+    db.session.rollback()  # read only
+    click.echo(f"backup written to {path}: {sum(summary.rows.values())} rows in "
+               f"{len(summary.rows)} tables, {summary.files} files")
+    if summary.missing_files:
+        click.echo(f"warning: {len(summary.missing_files)} attachment files were missing",
+                   err=True)
+
+
+@portal_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the rows of a non-empty database.")
+def restore_command(path: str, force: bool) -> None:
+    """Load a backup written by `flask portal backup` into this database."""
+    from portal import backup
+
+    try:
+        summary = backup.restore(path, upload_folder=current_app.config["UPLOAD_FOLDER"],
+                                 force=force)
+    except backup.BackupError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"restored {sum(summary.rows.values())} rows in {len(summary.rows)} tables, "
+               f"{summary.files} files")
+
+
 def _iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)

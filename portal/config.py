@@ -48,8 +48,14 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_FILING = "20 per hour"
     RATELIMIT_TRACKING = "30 per 10 minutes"
+    # Failed look-ups of one tracking code, from any client (receipt guessing from many IPs).
+    RATELIMIT_TRACKING_PER_CODE = "10 per hour"
     RATELIMIT_LOGIN = "10 per minute"
+    # `flask portal retention`: contact details of reports closed or rejected this many days ago
+    # are cleared.
+    RETENTION_DAYS = 365
     SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = None  # None: Secure unless DEBUG or TESTING (finalize)
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
@@ -64,8 +70,9 @@ def finalize(app: Flask) -> None:
     if not cfg.get("RECEIPT_KEY"):
         cfg["RECEIPT_KEY"] = cfg["SECRET_KEY"]
     cfg.setdefault("RATELIMIT_STORAGE_URI", cfg.get("REDIS_URL") or "memory://")
-    if not (cfg["DEBUG"] or cfg["TESTING"]):
-        cfg.setdefault("SESSION_COOKIE_SECURE", True)
+    if cfg.get("SESSION_COOKIE_SECURE") is None:
+        # Flask's own default (False) is always present, so a setdefault() never applied.
+        cfg["SESSION_COOKIE_SECURE"] = not (cfg["DEBUG"] or cfg["TESTING"])
     uri = cfg["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://") or uri.startswith("postgres://"):
         # Use psycopg 3, the driver we pin.

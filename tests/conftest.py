@@ -63,7 +63,7 @@ def app(database_url, tmp_path_factory):
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")), "DEMO_MODE": True,
         # Limits stay on (tests/web/test_rate_limits.py lowers them); high enough for the suite.
         "RATELIMIT_FILING": "10000 per minute", "RATELIMIT_TRACKING": "10000 per minute",
-        "RATELIMIT_LOGIN": "10000 per minute",
+        "RATELIMIT_LOGIN": "10000 per minute", "RATELIMIT_TRACKING_PER_CODE": "10000 per minute",
         # Reports without an agency stay in triage unless a routing test turns this on.
         "ROUTING_AUTO_ASSIGN": False,
         # Shared between test sessions: the model is keyed by the corpus hash, so a changed

@@ -70,6 +70,30 @@ def identity_visible(user: User | None, ticket: Ticket) -> bool:
     return user.role == Role.inspector
 
 
+def attachment_details_visible(user: User | None, ticket: Ticket) -> bool:
+    """May this user see the attachments' original file names and sizes?
+
+    File names often name the reporter ("CCCD_Nguyen_Van_A.pdf"), so they follow the identity;
+    the inspectorate, who investigates harassment, always sees them.
+    """
+    if identity_visible(user, ticket):
+        return True
+    return can_view(user, ticket) and user.role == Role.inspector
+
+
+def generic_attachment_name(position: int, content_type: str) -> str:
+    """The download name used when the original name is hidden: ``attachment-2.pdf``."""
+    ext = _EXTENSIONS.get(content_type, "bin")
+    return f"attachment-{position}.{ext}"
+
+
+_EXTENSIONS = {
+    "application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+
+
 def visible_filter(user: User) -> sa.ColumnElement[bool]:
     """SQL condition matching exactly the reports ``can_view`` allows (for list queries)."""
     if user.role in OVERSEERS:

@@ -3,6 +3,7 @@ from portal.models.agency import Agency, Procedure
 from portal.models.clock import CalendarOverride, SlaPolicy
 from portal.models.event import EventKind, TicketEvent
 from portal.models.hold import HoldOutcome, HoldSegment
+from portal.models.idempotency import IdempotencyKey
 from portal.models.outbox import OutboxMessage
 from portal.models.rating import Rating
 from portal.models.routing import RoutingCorrection, RoutingSuggestion
@@ -12,5 +13,5 @@ from portal.models.user import User
 from portal.models.vocab import AgencyGroup, Category, Channel, Role, Sector, Status
 
 __all__ = ["Agency", "ApiToken", "AgencyGroup", "Attachment", "CalendarOverride", "Category", "Channel",
-           "EventKind", "HoldOutcome", "HoldSegment", "OutboxMessage", "Procedure", "Rating", "Role",
+           "EventKind", "HoldOutcome", "HoldSegment", "IdempotencyKey", "OutboxMessage", "Procedure", "Rating", "Role",
            "RoutingCorrection", "RoutingSuggestion", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]

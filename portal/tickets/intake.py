@@ -146,6 +146,8 @@ def _text_errors(data: Submission) -> list[tuple[str, str]]:
                                          n=DESCRIPTION_MAX)))
     if len(data.dossier_number) > 60:
         errors.append(("dossier_number", _l("The dossier number must be at most 60 characters.")))
+    if len(data.locality.strip()) > 120:  # the column's size; the web form checks it too
+        errors.append(("locality", _l("This field must be at most %(n)d characters.", n=120)))
     return errors
 
 

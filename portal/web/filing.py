@@ -11,7 +11,7 @@ from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.tickets import intake
-from portal.web.mail_hook import send_queued_mail
+from portal.dispatch import send_queued_mail
 from portal.web.public.forms import SubmissionForm
 
 

@@ -46,7 +46,7 @@ def test_an_unexpected_error_in_delivery_is_logged_not_raised(
         app, smtp_server, new_client, directory, monkeypatch, caplog):
     def broken(app):
         raise RuntimeError("database went away")
-    monkeypatch.setattr("portal.web.mail_hook.jobs.deliver_outbox", broken)
+    monkeypatch.setattr("portal.dispatch.jobs.deliver_outbox", broken)
     with caplog.at_level(logging.ERROR, logger="portal.mail"):
         response = post_report(new_client("en"), agency_id=agency_id("TB-SXD"),
                                contact_email="dung@congty.vn")

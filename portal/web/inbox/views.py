@@ -14,7 +14,7 @@ from portal.i18n import _
 from portal.models import Attachment
 from portal.tickets import attachments, history, holds, queries, workflow
 from portal.web.inbox.forms import ACTION_FORMS, FilterForm
-from portal.web.mail_hook import send_queued_mail
+from portal.dispatch import send_queued_mail
 from portal.web.staff import require
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -59,7 +59,8 @@ def _render(ticket, forms=None, status=200):
         timeline=history.for_staff(ticket, str(get_locale())),
         segments=holds.for_ticket(ticket),
         can_act=permissions.can_act(current_user, ticket),
-        show_identity=permissions.identity_visible(current_user, ticket)), status
+        show_identity=permissions.identity_visible(current_user, ticket),
+        show_attachment_details=permissions.attachment_details_visible(current_user, ticket)), status
 
 
 @bp.route("/<code>")
@@ -108,6 +109,10 @@ def attachment(attachment_id: int):
     found = db.session.get(Attachment, attachment_id)
     if found is None or not permissions.can_view(current_user, found.ticket):
         abort(404)
+    name = found.original_name
+    if not permissions.attachment_details_visible(current_user, found.ticket):
+        # The original name may identify the reporter: number the file as the page does.
+        position = [a.id for a in found.ticket.attachments].index(found.id) + 1
+        name = permissions.generic_attachment_name(position, found.content_type)
     return send_file(attachments.path_of(found, current_app.config["UPLOAD_FOLDER"]),
-                     mimetype=found.content_type, as_attachment=True,
-                     download_name=found.original_name)
+                     mimetype=found.content_type, as_attachment=True, download_name=name)

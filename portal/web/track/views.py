@@ -11,7 +11,7 @@ from portal.extensions import db, limiter
 from portal.i18n import _
 from portal.tickets import attachments, history, queries, tracking, workflow
 from portal.web.filing import remember_tracked
-from portal.web.mail_hook import send_queued_mail
+from portal.dispatch import send_queued_mail
 from portal.web.track.forms import RateForm, ReopenForm, ReplyForm, TrackForm
 
 bp = Blueprint("track", __name__, url_prefix="/track")
@@ -25,8 +25,16 @@ def _tracked_ticket(code: str):
     return ticket
 
 
+def _submitted_code() -> str:
+    """Rate-limit key: the normalised tracking code of the look-up, whoever sends it."""
+    return "code:" + tracking.normalise_code(request.form.get("code", ""))[:40]
+
+
 @bp.route("", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_TRACKING"], methods=["POST"])
+# Only failed look-ups count against the code, so its reporter is not locked out by success.
+@limiter.limit(lambda: current_app.config["RATELIMIT_TRACKING_PER_CODE"], methods=["POST"],
+               key_func=_submitted_code, deduct_when=lambda response: response.status_code != 302)
 def lookup():
     # Links in our e-mails carry the code (never the receipt): fill it in.
     form = TrackForm(code=request.args.get("code", "")[:40])

@@ -1,4 +1,6 @@
-"""Send the mail a request queued, after its commit, without ever failing the request."""
+"""Send the mail a request queued, after its commit, without ever failing the request.
+
+Shared by the web, the JSON API and Open311 (an entry-point helper, like jobs.py)."""
 from __future__ import annotations
 
 import logging

@@ -1,0 +1,36 @@
+"""Retention: forget how to reach reporters of reports that ended long ago (issue 7).
+
+Closed and rejected reports keep their content (subject, description, history) for the
+statistics and the public record; only the contact details are cleared. Flushes; the caller
+commits.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import Ticket
+from portal.models.vocab import Status
+
+CONTACT_FIELDS = ("business_name", "contact_name", "contact_email", "contact_phone")
+ENDED = (Status.closed, Status.rejected)
+
+
+def anonymise_ended_reports(*, days: int, now: datetime) -> int:
+    """Clear the contact details of reports closed or rejected more than ``days`` days before
+    ``now``; returns how many reports changed (0 when run again: idempotent)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    cutoff = now - timedelta(days=days)
+    has_contact = sa.or_(*(getattr(Ticket, name).is_not(None) for name in CONTACT_FIELDS))
+    tickets = db.session.scalars(
+        sa.select(Ticket).where(Ticket.status.in_(ENDED), Ticket.closed_at.is_not(None),
+                                Ticket.closed_at < cutoff, has_contact)
+        .order_by(Ticket.id)).all()
+    for ticket in tickets:
+        for name in CONTACT_FIELDS:
+            setattr(ticket, name, None)
+    db.session.flush()
+    return len(tickets)
