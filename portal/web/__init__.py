@@ -16,6 +16,7 @@ from portal.web.labels import EVENT_LABELS
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.web.account.views import bp as account_bp
     from portal.web.admin.views import bp as admin_bp
     from portal.web.auth.views import bp as auth_bp
     from portal.web.inbox.views import bp as inbox_bp
@@ -24,7 +25,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.track.views import bp as track_bp
     from portal.web.triage.views import bp as triage_bp
 
-    for bp in (public_bp, track_bp, auth_bp, inbox_bp, triage_bp, intake_bp, admin_bp):
+    for bp in (public_bp, track_bp, auth_bp, inbox_bp, triage_bp, intake_bp, admin_bp,
+               account_bp):
         app.register_blueprint(bp)
 
 

@@ -1,0 +1,1 @@
+from portal.web.account.views import bp  # noqa: F401
