@@ -13,13 +13,13 @@ from portal.deadlines.working_days import deadline, local_day
 from portal.extensions import db
 from portal.i18n import _l
 from portal.models import (Agency, Category, Channel, EventKind, Procedure, Status, Ticket,
-                           TicketEvent, User)
+                           User)
 from portal.models.ticket import DESCRIPTION_MAX, SUBJECT_MAX
 from portal.errors import ValidationFailed
 from portal.deadlines import settings
 from portal.notifications import outbox
 from portal.routing import priority, triage
-from portal.tickets import attachments, holds, tracking
+from portal.tickets import attachments, events, holds, tracking
 
 _PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
@@ -83,11 +83,11 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
     db.session.flush()
     for upload in data.uploads:
         attachments.store(ticket, upload, folder=config["UPLOAD_FOLDER"], now=now)
-    _record(ticket, EventKind.filed, now, filed_by, public=True)
+    events.record(ticket, EventKind.filed, now, filed_by, public=True)
     if decision is not None:
         triage.record_suggestion(ticket, decision, auto_assigned=agency is not None, now=now)
     if agency is not None:
-        _record(ticket, EventKind.assigned, now, filed_by, public=True, to_agency=agency)
+        events.record(ticket, EventKind.assigned, now, filed_by, public=True, to_agency=agency)
         holds.open_segment(ticket, agency, now=now, policy=policy, calendar=calendar)
     outbox.notify_reporter(ticket, "received", now=now)
     db.session.flush()
@@ -103,12 +103,6 @@ def _identity(data: Submission) -> dict[str, Any]:
             "contact_name": data.contact_name.strip() or None,
             "contact_email": data.contact_email.strip().lower() or None,
             "contact_phone": data.contact_phone.strip() or None}
-
-
-def _record(ticket: Ticket, kind: EventKind, now: datetime, actor: User | None, *,
-            public: bool, to_agency: Agency | None = None) -> None:
-    db.session.add(TicketEvent(ticket=ticket, kind=kind, at=now, actor=actor, public=public,
-                               agency=ticket.agency, to_agency=to_agency))
 
 
 def _validate(data: Submission, config: Mapping[str, Any]) -> tuple[Agency | None, Procedure | None]:

@@ -21,7 +21,7 @@ from portal.models import Agency, EventKind, HoldOutcome, Rating, Status, Ticket
 from portal.models.vocab import STATUS_LABELS
 from portal.notifications import outbox
 from portal.routing import triage as routing_triage
-from portal.tickets import holds
+from portal.tickets import events, holds
 
 WORKING = frozenset({Status.assigned, Status.acknowledged, Status.reopened, Status.needs_info})
 TRIAGE = frozenset({Status.new, Status.transferred})
@@ -69,17 +69,6 @@ def _text(value: str, field: str, message, required: bool = True) -> str:
     return value
 
 
-def _event(ticket: Ticket, kind: EventKind, now: datetime, actor: User | None, *, public: bool,
-           body: str | None = None, legal_basis: str | None = None,
-           to_agency: Agency | None = None) -> TicketEvent:
-    event = TicketEvent(ticket=ticket, kind=kind, at=now, actor=actor, public=public,
-                        agency_id=ticket.agency_id, to_agency=to_agency, body=body or None,
-                        legal_basis=legal_basis or None)
-    db.session.add(event)
-    ticket.updated_at = now
-    return event
-
-
 @_guarded
 def assign(ticket: Ticket, agency: Agency, *, actor: User, now: datetime,
            expected_version: int | None) -> None:
@@ -94,7 +83,7 @@ def assign(ticket: Ticket, agency: Agency, *, actor: User, now: datetime,
     routing_triage.record_correction(ticket, agency, actor=actor, now=now)
     ticket.agency = agency
     ticket.status = Status.assigned
-    _event(ticket, EventKind.assigned, now, actor, public=True, to_agency=agency)
+    events.record(ticket, EventKind.assigned, now, actor, public=True, to_agency=agency)
     db.session.flush()
 
 
@@ -107,7 +96,7 @@ def reject(ticket: Ticket, reason: str, *, actor: User, now: datetime,
     _check(ticket, expected_version, TRIAGE)
     body = _text(reason, "reason", _l("Give the reason the reporter will see."))
     ticket.status, ticket.closed_at = Status.rejected, now
-    _event(ticket, EventKind.rejected, now, actor, public=True, body=body)
+    events.record(ticket, EventKind.rejected, now, actor, public=True, body=body)
     db.session.flush()
 
 
@@ -118,7 +107,7 @@ def acknowledge(ticket: Ticket, *, actor: User, now: datetime, expected_version:
     ticket.status = Status.acknowledged
     ticket.acknowledged_at = ticket.acknowledged_at or now
     holds.acknowledge(ticket, now=now)
-    _event(ticket, EventKind.acknowledged, now, actor, public=True)
+    events.record(ticket, EventKind.acknowledged, now, actor, public=True)
     db.session.flush()
 
 
@@ -132,7 +121,7 @@ def request_info(ticket: Ticket, question: str, *, actor: User, now: datetime,
     ticket.status, ticket.paused_at = Status.needs_info, now
     ticket.acknowledged_at = ticket.acknowledged_at or now
     holds.acknowledge(ticket, now=now)
-    _event(ticket, EventKind.info_requested, now, actor, public=True, body=body)
+    events.record(ticket, EventKind.info_requested, now, actor, public=True, body=body)
     db.session.flush()
 
 
@@ -151,7 +140,7 @@ def answer(ticket: Ticket, text: str, legal_basis: str, *, actor: User, now: dat
     ticket.acknowledged_at = ticket.acknowledged_at or now
     holds.acknowledge(ticket, now=now)
     holds.close_segment(ticket, HoldOutcome.answered, now=now)
-    _event(ticket, EventKind.answered, now, actor, public=True, body=body, legal_basis=basis)
+    events.record(ticket, EventKind.answered, now, actor, public=True, body=body, legal_basis=basis)
     outbox.notify_reporter(ticket, "answered", now=now)
     db.session.flush()
 
@@ -187,7 +176,7 @@ def extend(ticket: Ticket, reason: str, apology: str, *, actor: User, now: datet
     apology = _text(apology, "apology", _l("Write the apology the reporter will see."))
     holds.push_answer_due(ticket, settings.policy_for(ticket.category).extension_days, calendar)
     ticket.extended_at = now
-    _event(ticket, EventKind.extended, now, actor, public=True, body=f"{apology}\n\n{reason}")
+    events.record(ticket, EventKind.extended, now, actor, public=True, body=f"{apology}\n\n{reason}")
     outbox.notify_reporter(ticket, "extended", now=now, extra={"apology": apology, "reason": reason})
     db.session.flush()
 
@@ -199,7 +188,7 @@ def add_note(ticket: Ticket, text: str, *, actor: User, now: datetime,
     _require_actor(actor, ticket)
     _check(ticket, expected_version, frozenset(Status))
     body = _text(text, "body", _l("Write the note."))
-    _event(ticket, EventKind.note, now, actor, public=False, body=body)
+    events.record(ticket, EventKind.note, now, actor, public=False, body=body)
     db.session.flush()
 
 
@@ -212,7 +201,7 @@ def transfer(ticket: Ticket, reason: str, *, actor: User, now: datetime,
     body = _text(reason, "reason", _l("Say why this report is not for your agency."))
     _resume_clock(ticket, now)
     holds.close_segment(ticket, HoldOutcome.transferred, now=now)
-    _event(ticket, EventKind.transferred, now, actor, public=True, body=body)
+    events.record(ticket, EventKind.transferred, now, actor, public=True, body=body)
     ticket.status, ticket.agency = Status.transferred, None
     db.session.flush()
 
@@ -222,7 +211,7 @@ def close(ticket: Ticket, *, actor: User, now: datetime, expected_version: int |
     _require_actor(actor, ticket)
     _check(ticket, expected_version, frozenset({Status.answered}))
     ticket.status, ticket.closed_at = Status.closed, now
-    _event(ticket, EventKind.closed, now, actor, public=True)
+    events.record(ticket, EventKind.closed, now, actor, public=True)
     outbox.notify_reporter(ticket, "closed", now=now)
     db.session.flush()
 
@@ -236,7 +225,7 @@ def reporter_reply(ticket: Ticket, text: str, *, now: datetime) -> None:
     if ticket.status == Status.needs_info:
         _resume_clock(ticket, now)
         ticket.status = Status.acknowledged
-    _event(ticket, EventKind.reporter_replied, now, None, public=True, body=body)
+    events.record(ticket, EventKind.reporter_replied, now, None, public=True, body=body)
     db.session.flush()
 
 
@@ -277,7 +266,7 @@ def rate(ticket: Ticket, score: int, comment: str, *, now: datetime,
     rating = Rating(ticket=ticket, answer_event_id=last_answer(ticket).id, score=score,
                     comment=comment or None, at=now)
     db.session.add(rating)
-    _event(ticket, EventKind.rated, now, None, public=True, body=comment or None)
+    events.record(ticket, EventKind.rated, now, None, public=True, body=comment or None)
     db.session.flush()
     return rating
 
@@ -292,5 +281,5 @@ def reopen(ticket: Ticket, reason: str, *, now: datetime, config: Mapping[str, A
     # The agency answers again, on a fresh clock of its own.
     holds.open_segment(ticket, ticket.agency, now=now, policy=settings.policy_for(ticket.category),
                        calendar=settings.work_calendar())
-    _event(ticket, EventKind.reopened, now, None, public=True, body=body)
+    events.record(ticket, EventKind.reopened, now, None, public=True, body=body)
     db.session.flush()
