@@ -20,6 +20,7 @@ SUBJECTS = {
     "escalation_officer": _l("Reminder: report %(code)s is due in 2 working days"),
     "escalation_head": _l("Report %(code)s is due today"),
     "escalation_coordinator": _l("Report %(code)s is 5 working days late"),
+    "escalation_triage": _l("Report %(code)s is still waiting in triage"),
 }
 
 

@@ -3,6 +3,10 @@
 Reminder to the agency's officers 2 working days before the answer is due, alert to the head
 on the due day, alert to the coordinators 5 working days after. Each step is recorded on the
 hold segment and as an internal event, so running the job again sends nothing twice.
+
+A report waiting in triage (no agency yet, or sent back by one) has no hold segment: the
+coordinators are alerted once it has waited the category's transfer limit in working days, and
+once more each time it comes back to triage. The internal event is the marker.
 """
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from portal.deadlines.working_days import WorkCalendar, remaining_working_days
+from portal.deadlines import settings
+from portal.deadlines.working_days import (WorkCalendar, local_day, remaining_working_days,
+                                           working_days_between)
 from portal.extensions import db
 from portal.models import (Category, EventKind, HoldSegment, Role, Status, Ticket, TicketEvent,
                            User)
@@ -20,6 +26,10 @@ from portal.notifications import outbox
 
 REMIND_DAYS_BEFORE = 2
 COORDINATOR_DAYS_LATE = 5
+TRIAGE_STEP = "escalation_triage"
+# Events that put a report (back) into triage.
+_INTO_TRIAGE = (EventKind.filed, EventKind.transferred)
+_TRIAGE = (Status.new, Status.transferred)
 
 
 @dataclass(frozen=True)
@@ -69,7 +79,36 @@ def escalate(*, now: datetime, calendar: WorkCalendar) -> int:
             if getattr(segment, step.marker) is None and remaining <= step.due_when_remaining:
                 _fire(step, segment, now)
                 fired += 1
+    fired += _escalate_triage(now, calendar)
     db.session.flush()
+    return fired
+
+
+def _escalate_triage(now: datetime, calendar: WorkCalendar) -> int:
+    entered = (sa.select(sa.func.max(TicketEvent.at))
+               .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind.in_(_INTO_TRIAGE))
+               .correlate(Ticket).scalar_subquery())
+    alerted = (sa.select(TicketEvent.id)
+               .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == EventKind.escalated,
+                      TicketEvent.body == TRIAGE_STEP, TicketEvent.at >= entered)
+               .correlate(Ticket))
+    query = (sa.select(Ticket, entered.label("entered"))
+             .where(Ticket.status.in_(_TRIAGE), ~sa.exists(alerted)).order_by(Ticket.id))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Ticket, skip_locked=True)
+    coordinators = None
+    fired = 0
+    for ticket, since in db.session.execute(query):
+        waited = working_days_between(local_day(since), local_day(now), calendar)
+        if waited < settings.policy_for(ticket.category).transfer_days:
+            continue
+        if coordinators is None:
+            coordinators = list(db.session.scalars(
+                sa.select(User).where(User.role == Role.coordinator, User.active.is_(True))))
+        outbox.notify_staff(coordinators, TRIAGE_STEP, ticket, now=now, extra={"days": waited})
+        db.session.add(TicketEvent(ticket_id=ticket.id, kind=EventKind.escalated, at=now,
+                                   public=False, body=TRIAGE_STEP))
+        fired += 1
     return fired
 
 

@@ -158,3 +158,49 @@ def test_a_report_waiting_for_the_reporter_is_not_escalated(runner, smtp_server,
         assert escalate(runner) == 0
     assert staff_mail(smtp_server, people) == []
     assert escalations(ticket) == []
+
+
+def test_a_report_left_in_triage_alerts_the_coordinators_once_per_stay(runner, smtp_server,
+                                                                        people, make_ticket):
+    """No agency, no hold segment: the coordinators hear of it after the transfer limit (5
+    working days by default), once; sent back to triage later, the wait starts again."""
+    clock.freeze(FILED_AT)
+    ticket, _ = make_ticket(description=DESCRIPTION, **REPORTER)
+    filed_day = local_day(FILED_AT)
+    calendar = settings.work_calendar()
+
+    at(add_working_days(filed_day, 4, calendar))
+    assert escalate(runner) == 0
+    at(add_working_days(filed_day, 5, calendar))
+    assert escalate(runner) == 1
+    assert escalate(runner) == 0
+    [alert] = staff_mail(smtp_server, people)
+    assert alert["To"] == people["coordinator"]
+    assert alert["Subject"] == subject("escalation_triage", ticket.code)
+    assert "5" in text_part(alert)
+    for secret in (*REPORTER.values(), DESCRIPTION):
+        assert secret not in text_part(alert) and secret not in html_part(alert)
+
+    # Assigned, then sent back by the agency: a new stay in triage, a new alert when it lasts.
+    coordinator = db.session.scalar(sa.select(User).where(User.email == people["coordinator"]))
+    head = db.session.scalar(sa.select(User).where(User.email == people["head"]))
+    back_day = add_working_days(filed_day, 6, calendar)
+    at(back_day)
+    workflow.assign(ticket, factories.agency("TB-SXD"), actor=coordinator, now=clock.now_utc(),
+                    expected_version=None)
+    workflow.transfer(ticket, "Không thuộc thẩm quyền của Sở Xây dựng.", actor=head,
+                      now=clock.now_utc(), expected_version=None)
+    db.session.commit()
+    at(add_working_days(back_day, 4, calendar))
+    assert escalate(runner) == 0
+    at(add_working_days(back_day, 5, calendar))
+    assert escalate(runner) == 1
+    assert escalations(ticket) == ["escalation_triage", "escalation_triage"]
+    assert [m["To"] for m in staff_mail(smtp_server, people)] == [people["coordinator"]] * 2
+
+
+def test_an_assigned_report_is_not_a_triage_alert(runner, smtp_server, people, report):
+    ticket = report()  # held by TB-SXD from the start
+    at(add_working_days(local_day(FILED_AT), 6, settings.work_calendar()))
+    assert escalate(runner) == 0
+    assert escalations(ticket) == []

@@ -12,10 +12,11 @@ from portal.notifications.outbox import REPORTER_TEMPLATES
 from portal.notifications.render import SUBJECTS, renderer
 
 EMAIL_DIR = Path(__file__).resolve().parents[2] / "templates" / "email"
-STAFF_TEMPLATES = ("escalation_officer", "escalation_head", "escalation_coordinator")
+STAFF_TEMPLATES = ("escalation_officer", "escalation_head", "escalation_coordinator",
+                   "escalation_triage")
 SUBJECT = "Giấy phép & <b>chậm</b> \"quá hạn\""
 CONTEXT = {"code": "PA-2026-000123", "subject": SUBJECT, "name": "Phạm Thị Dung",
-           "answer_due": "2026-04-06T16:59:59+00:00",
+           "answer_due": "2026-04-06T16:59:59+00:00", "days": 5,
            "apology": "Chúng tôi xin lỗi & mong ông/bà thông cảm.",
            "reason": "Cần ý kiến của Sở Tài chính <về giá đất>."}
 
@@ -92,7 +93,7 @@ def test_mail_is_rendered_in_the_message_language(app, template):
         expected = str(SUBJECTS[template]) % {"code": CONTEXT["code"]}
     assert mail.subject == expected
     assert '<html lang="vi">' in mail.html
-    if template not in ("answered", "closed"):  # these two show no deadline
+    if template not in ("answered", "closed", "escalation_triage"):  # these show no deadline
         assert "6/4/26" in mail.text  # Vietnamese date order (day/month), whatever the catalogue
 
 
