@@ -155,6 +155,42 @@ def restore_command(path: str, force: bool) -> None:
                f"{summary.files} files")
 
 
+@portal_cli.command("demo")
+@click.option("--reports", type=click.IntRange(min=1), default=3000, show_default=True,
+              help="How many reports to generate.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="The same seed gives the same history.")
+@click.option("--bulk", is_flag=True,
+              help="Write rows directly (COPY on PostgreSQL), for benchmarks with millions.")
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing when the database already has reports (for `make run`).")
+def demo_command(reports: int, seed: int, bulk: bool, if_empty: bool) -> None:
+    """Generate a demo history of reports over the last four half-years."""
+    from portal.demo import bulk as demo_bulk, guard
+
+    if (reason := guard.refusal(current_app.config)) is not None:
+        raise click.ClickException(f"refusing to write demo data: {reason}")
+    existing = guard.report_count()
+    if existing and if_empty:
+        click.echo(f"demo: the database already has {existing} reports; nothing to do")
+        return
+    now = clock.now_utc()
+    if bulk:
+        result = demo_bulk.load(reports=reports, seed=seed, now=now, progress=_bulk_progress)
+        db.session.commit()
+        click.echo(f"bulk: {result.reports} reports, {result.segments} hold segments, "
+                   f"{result.events} events, {result.ratings} ratings in {result.seconds:.1f} s "
+                   f"({result.reports / result.seconds:,.0f} reports/s, "
+                   f"{result.rows / result.seconds:,.0f} rows/s)")
+        return
+    raise click.ClickException("realistic mode is not available yet; use --bulk")
+
+
+def _bulk_progress(result) -> None:
+    click.echo(f"  {result.reports:,} reports, {result.rows:,} rows, {result.seconds:.1f} s",
+               err=True)
+
+
 def _iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)

@@ -1,0 +1,94 @@
+"""Checks that a generated history is one the domain services could have written."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import (EventKind, HoldOutcome, HoldSegment, Rating, Status, Ticket,
+                           TicketEvent, TrackingCounter)
+
+WORKING = {Status.assigned, Status.acknowledged, Status.needs_info, Status.reopened}
+CODE = re.compile(r"^PA-(\d{4})-(\d{6,})$")
+
+
+def problems(now: datetime) -> list[str]:
+    """Every inconsistency found (empty when the history is valid)."""
+    found: list[str] = []
+    segments, events, ratings = defaultdict(list), defaultdict(list), defaultdict(list)
+    for seg in db.session.scalars(sa.select(HoldSegment).order_by(HoldSegment.id)):
+        segments[seg.ticket_id].append(seg)
+    for event in db.session.scalars(sa.select(TicketEvent).order_by(TicketEvent.id)):
+        events[event.ticket_id].append(event)
+    for rating in db.session.scalars(sa.select(Rating)):
+        ratings[rating.ticket_id].append(rating)
+    counters = dict(db.session.execute(sa.select(TrackingCounter.year, TrackingCounter.value)).all())
+    codes = set()
+    for ticket in db.session.scalars(sa.select(Ticket).order_by(Ticket.id)):
+        where = f"{ticket.code} ({ticket.status})"
+        match = CODE.match(ticket.code)
+        if not match or int(match[2]) > counters.get(int(match[1]), 0):
+            found.append(f"{where}: code beyond the tracking counter")
+        if ticket.code in codes:
+            found.append(f"{where}: duplicate code")
+        codes.add(ticket.code)
+        found += [f"{where}: {p}" for p in _ticket(ticket, segments[ticket.id],
+                                                  events[ticket.id], ratings[ticket.id], now)]
+    return found
+
+
+def _ticket(ticket, segs, evs, rats, now) -> list[str]:
+    out = []
+    kinds = [e.kind for e in evs]
+    if not evs or evs[0].kind != EventKind.filed or evs[0].at != ticket.received_at:
+        out.append("first event is not the filing")
+    if any(b.at < a.at for a, b in zip(evs, evs[1:])):
+        out.append("event ids do not follow time")
+    if evs and evs[-1].at > now:
+        out.append("event in the future")
+    open_segs = [s for s in segs if s.ended_at is None]
+    status = ticket.status
+    if len(open_segs) > 1 or (open_segs and open_segs[0] is not segs[-1]):
+        out.append("more than one open hold segment")
+    if status in WORKING:
+        if not open_segs or open_segs[0].agency_id != ticket.agency_id:
+            out.append("working status without an open segment of the holder")
+        elif open_segs[0].answer_due != ticket.answer_due:
+            out.append("answer due differs from the open segment's")
+    elif open_segs:
+        out.append("open segment although nobody works on the report")
+    if (status == Status.needs_info) != (ticket.paused_at is not None):
+        out.append("paused clock does not match needs_info")
+    if status in (Status.answered, Status.closed):
+        if not segs or segs[-1].outcome != HoldOutcome.answered or segs[-1].ended_at != ticket.answered_at:
+            out.append("answered but the last segment did not end with the answer")
+    if status == Status.closed and (EventKind.closed not in kinds or ticket.closed_at is None):
+        out.append("closed without a closing event")
+    if status == Status.rejected and (EventKind.rejected not in kinds or segs):
+        out.append("rejected after an agency held it")
+    if status in (Status.new, Status.transferred) and ticket.agency_id is not None:
+        out.append("in triage but held by an agency")
+    if status == Status.transferred and (not segs or segs[-1].outcome != HoldOutcome.transferred):
+        out.append("transferred but the last segment was not")
+    answers = {e.id: e for e in evs if e.kind == EventKind.answered}
+    ended = sorted(s.ended_at for s in segs if s.outcome == HoldOutcome.answered)
+    if sorted(e.at for e in answers.values()) != ended:
+        out.append("answers and answered segments differ")
+    moved = sorted(s.ended_at for s in segs if s.outcome == HoldOutcome.transferred)
+    if sorted(e.at for e in evs if e.kind == EventKind.transferred) != moved:
+        out.append("transfers and transferred segments differ")
+    for seg in segs:
+        if seg.ended_at is not None:
+            due = seg.transfer_due if seg.outcome == HoldOutcome.transferred else seg.answer_due
+            if seg.on_time != (seg.ended_at <= due):
+                out.append("on_time flag is wrong")
+    for rating in rats:
+        answer = answers.get(rating.answer_event_id)
+        if answer is None or rating.at < answer.at or not 1 <= rating.score <= 5:
+            out.append("rating of no answer of this report")
+    if kinds.count(EventKind.rated) != len(rats):
+        out.append("ratings and rated events differ")
+    return out
