@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from portal import audit
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.models import ApiToken, User
@@ -26,12 +27,15 @@ def _hash(secret: str, key: str) -> str:
     return hmac.new(key.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
 
-def issue(user: User, *, label: str, now: datetime, key: str) -> Issued:
-    """A new token for ``user`` (same role and agency as the user). Flushes."""
+def issue(user: User, *, label: str, now: datetime, key: str, actor: User | None = None) -> Issued:
+    """A new token for ``user`` (same role and agency as the user), audited. ``actor`` is None
+    when an operator issues it from the command line. Flushes."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, token_hash=_hash(secret, key), prefix=secret[:12],
                      label=(label or "").strip()[:100] or "API", created_at=now)
     db.session.add(token)
+    audit.record(db.session, actor=actor, action="token.created", subject=user.username, at=now,
+                 detail={"prefix": token.prefix, "label": token.label})
     db.session.flush()
     return Issued(token, secret)
 
@@ -57,5 +61,8 @@ def revoke(user: User, token_id: int, *, now: datetime) -> None:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         raise NotFound()
-    token.revoked_at = token.revoked_at or now
+    if token.revoked_at is None:
+        token.revoked_at = now
+        audit.record(db.session, actor=user, action="token.revoked", subject=user.username, at=now,
+                     detail={"prefix": token.prefix, "label": token.label})
     db.session.flush()

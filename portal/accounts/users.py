@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal import audit
 from portal.extensions import db
 from portal.models import Agency, Role, User
 
@@ -36,12 +37,17 @@ def authenticate(username: str, password: str, *, allow_demo: bool) -> User | No
 
 
 def ensure_user(username: str, *, role: Role, full_name: str, password_hash: str, now: datetime,
-                agency: Agency | None = None, is_demo: bool = False) -> User:
-    """Create the user unless one with that username exists (idempotent). Flushes."""
+                agency: Agency | None = None, is_demo: bool = False,
+                actor: User | None = None) -> User:
+    """Create the user unless one with that username exists (idempotent), auditing a creation.
+    ``actor`` is None for command-line operators and the demo loader. Flushes."""
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None:
         user = User(username=username, role=role, full_name=full_name, agency=agency,
                     password_hash=password_hash, is_demo=is_demo, active=True, created_at=now)
         db.session.add(user)
         db.session.flush()
+        audit.record(db.session, actor=actor, action="user.created", subject=username, at=now,
+                     detail={"role": role.value, "agency": agency.code if agency else None,
+                             "demo": is_demo})
     return user

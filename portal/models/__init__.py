@@ -1,5 +1,6 @@
 """Every model, imported here so Alembic autogenerate sees the whole schema."""
 from portal.models.agency import Agency, Procedure
+from portal.models.audit import AuditEntry
 from portal.models.clock import CalendarOverride, SlaPolicy
 from portal.models.event import EventKind, TicketEvent
 from portal.models.hold import HoldOutcome, HoldSegment
@@ -12,6 +13,6 @@ from portal.models.token import ApiToken
 from portal.models.user import User
 from portal.models.vocab import AgencyGroup, Category, Channel, Role, Sector, Status
 
-__all__ = ["Agency", "ApiToken", "AgencyGroup", "Attachment", "CalendarOverride", "Category", "Channel",
+__all__ = ["Agency", "ApiToken", "AgencyGroup", "Attachment", "AuditEntry", "CalendarOverride", "Category", "Channel",
            "EventKind", "HoldOutcome", "HoldSegment", "IdempotencyKey", "OutboxMessage", "Procedure", "Rating", "Role",
            "RoutingCorrection", "RoutingSuggestion", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]

@@ -28,7 +28,7 @@ def tokens_page():
     form = NewTokenForm()
     if form.validate_on_submit():
         issued = tokens.issue(current_user, label=form.label.data, now=clock.now_utc(),
-                              key=current_app.config["RECEIPT_KEY"])
+                              key=current_app.config["RECEIPT_KEY"], actor=current_user)
         db.session.commit()
         session["new_token"] = issued.secret
         flash(_("Token created. Copy it now: it will not be shown again."), "success")

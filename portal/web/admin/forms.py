@@ -1,4 +1,4 @@
-"""The administrator's legal-clock forms: calendar overrides and time limits per category."""
+"""The administrator's forms: calendar overrides, time limits per category, audit filters."""
 from __future__ import annotations
 
 import re
@@ -7,8 +7,9 @@ from datetime import date
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField
 from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, NumberRange,
-                                StopValidation)
+                                Optional, StopValidation)
 
+from portal.audit import AuditFilter
 from portal.deadlines.policy import DEFAULT_POLICY, ClockPolicy
 from portal.i18n import _l
 from portal.models import CalendarOverride
@@ -114,3 +115,22 @@ class PolicyForm(FlaskForm):
         return ClockPolicy(ack_days=self.ack_days.data, transfer_days=self.transfer_days.data,
                            answer_days=self.answer_days.data,
                            extension_days=self.extension_days.data)
+
+
+class AuditFilterForm(FlaskForm):
+    """GET filters of the audit log: no state change, so no CSRF token."""
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("Staff member (username)"), filters=[_strip],
+                        validators=[Length(max=80)])
+    action = StringField(_l("Action"), filters=[_strip], validators=[Length(max=60)],
+                         description=_l("For example “ticket” for every action on reports, or “login.failed”."))
+    ticket = StringField(_l("Report code"), filters=[_strip], validators=[Length(max=20)])
+    since = IsoDateField(_l("From (YYYY-MM-DD)"), validators=[Optional()])
+    until = IsoDateField(_l("Until (YYYY-MM-DD)"), validators=[Optional()])
+
+    def to_filter(self) -> AuditFilter:
+        return AuditFilter(actor=self.actor.data or "", action=self.action.data or "",
+                           ticket_code=self.ticket.data or "", since=self.since.data,
+                           until=self.until.data)

@@ -1,14 +1,18 @@
-"""The administrator's pages for the legal clock: calendar overrides and time limits."""
+"""The administrator's pages: the legal clock (calendar overrides, time limits) and the audit log."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from functools import lru_cache
 
 import holidays
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, stream_with_context, url_for)
 from flask_babel import format_date, get_locale
+from flask_login import current_user
 
-from portal import clock
+from portal import audit, clock
 from portal.accounts import permissions
 from portal.deadlines import settings
 from portal.deadlines.working_days import local_day
@@ -16,8 +20,8 @@ from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.models.vocab import Category
-from portal.web.admin.forms import (DeleteOverrideForm, OverrideForm, PolicyForm, SaveForm,
-                                    parse_iso_date)
+from portal.web.admin.forms import (AuditFilterForm, DeleteOverrideForm, OverrideForm, PolicyForm,
+                                    SaveForm, parse_iso_date)
 from portal.web.staff import require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -57,7 +61,7 @@ def calendar():
     if form.validate_on_submit():
         try:
             settings.add_override(form.day.data, working=form.working, note=form.note.data,
-                                  now=clock.now_utc())
+                                  now=clock.now_utc(), actor=current_user)
         except ValidationFailed as exc:
             db.session.rollback()
             form.populate_errors(exc.errors)
@@ -78,7 +82,7 @@ def delete_override(day: str):
     if not DeleteOverrideForm(prefix=_delete_prefix(parsed)).validate_on_submit():
         abort(400)
     shown = format_date(parsed, "full")
-    if settings.remove_override(parsed):
+    if settings.remove_override(parsed, actor=current_user):
         db.session.commit()
         flash(_("%(date)s was removed from the calendar.", date=shown), "success")
     else:  # e.g. a second click, or another administrator was quicker
@@ -97,9 +101,40 @@ def sla():
     if form.validate_on_submit() and all([f.validate() for _c, f in rows]):  # every error shown
         now = clock.now_utc()
         for category, policy_form in rows:
-            settings.set_policy(category, policy_form.to_policy(), now=now)
+            settings.set_policy(category, policy_form.to_policy(), now=now, actor=current_user)
         db.session.commit()
         flash(_("Time limits saved. Reports already filed keep their due dates."), "success")
         return redirect(url_for("admin.sla"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/sla.html", form=form, rows=rows), status
+
+
+@bp.route("/audit")
+@require(permissions.can_administer)
+def audit_log():
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        return render_template("admin/audit.html", form=form, page=None), 422
+    page = audit.entries(form.to_filter(), before=request.args.get("before", type=int),
+                         size=current_app.config["INBOX_PAGE_SIZE"])
+    return render_template("admin/audit.html", form=form, page=page)
+
+
+@bp.route("/audit.csv")
+@require(permissions.can_administer)
+def audit_export():
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        abort(400)
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in audit.export_rows(form.to_filter()):
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=audit-{clock.now_utc():%Y%m%d-%H%M%S}.csv"})
