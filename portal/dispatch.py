@@ -8,17 +8,21 @@ import logging
 from flask import current_app
 
 from portal import jobs, worker
+from portal.notifications import outbox
 
 log = logging.getLogger("portal.mail")
 
 
 def send_queued_mail() -> None:
-    """Hand the outbox to the RQ worker when REDIS_URL is set, else deliver it now.
+    """Hand the outbox to the RQ worker when REDIS_URL is set, else deliver it now; nothing
+    when this request queued no mail (most filings are anonymous: no query, no commit).
 
     Call after ``db.session.commit()``: the messages are already in the outbox, so a failure
     here loses nothing. Failed messages keep their error and are retried by the worker's next
     run or by ``flask portal send-mail``; errors are logged, never raised to the user.
     """
+    if not outbox.take_queued_flag():
+        return
     app = current_app._get_current_object()
     try:
         if app.config.get("REDIS_URL"):

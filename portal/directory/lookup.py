@@ -18,11 +18,17 @@ def procedures() -> list[Procedure]:
 
 def agency_choices(locale: str) -> list[tuple[int, str, str]]:
     """(id, name, group label) for each agency, grouped for a select list."""
-    return [(a.id, a.name(locale), str(GROUP_LABELS[a.group])) for a in agencies()]
+    # Columns, not entities: every form page lists the whole directory.
+    name = Agency.name_en if locale == "en" else Agency.name_vi
+    rows = db.session.execute(sa.select(Agency.id, name, Agency.group)
+                              .order_by(Agency.group, Agency.name_vi))
+    return [(id_, label, str(GROUP_LABELS[group])) for id_, label, group in rows]
 
 
 def procedure_choices(locale: str) -> list[tuple[int, str]]:
-    return [(p.id, p.name(locale)) for p in procedures()]
+    name = Procedure.name_en if locale == "en" else Procedure.name_vi
+    return [tuple(row) for row in db.session.execute(
+        sa.select(Procedure.id, name).order_by(Procedure.name_vi))]
 
 
 def agency_by_code(code: str) -> Agency | None:

@@ -10,6 +10,12 @@ from portal.models import OutboxMessage, Ticket, User
 
 # Public changes the reporter hears about (issue 3): received, answered, extension, closed.
 REPORTER_TEMPLATES = frozenset({"received", "answered", "extended", "closed"})
+QUEUED = "outbox_queued"
+
+
+def take_queued_flag() -> bool:
+    """Did this session queue mail since the last call? Resets the flag."""
+    return bool(db.session.info.pop(QUEUED, False))
 
 
 def queue(recipient: str, template: str, language: str, context: Mapping[str, Any], *,
@@ -18,6 +24,7 @@ def queue(recipient: str, template: str, language: str, context: Mapping[str, An
                             context=dict(context), ticket_id=ticket.id if ticket else None,
                             created_at=now, attempts=0)
     db.session.add(message)
+    db.session.info[QUEUED] = True  # tells the entry point there is mail to send after commit
     return message
 
 

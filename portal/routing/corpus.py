@@ -1,6 +1,7 @@
 """The labelled corpus shipped in portal/routing/data (training files corpus_*.jsonl)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -40,6 +41,20 @@ def training_files() -> list[Path]:
 
 def training_examples() -> list[Example]:
     return [e for path in training_files() for e in read_jsonl(path)]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    examples: tuple[Example, ...]
+    fingerprint: str
+
+
+@functools.cache
+def shipped() -> Corpus:
+    """The training corpus, read and hashed once per process: it ships with the code and
+    changes only with a deploy, which restarts the workers (filing must not read files)."""
+    examples = tuple(training_examples())
+    return Corpus(examples, fingerprint(examples))
 
 
 def fingerprint(examples: Iterable[Example]) -> str:

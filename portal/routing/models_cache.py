@@ -24,8 +24,10 @@ def cache_dir(config: Mapping[str, Any]) -> str:
 
 
 def current_model(config: Mapping[str, Any]) -> Model:
-    examples = corpus.training_examples()
-    base = corpus.fingerprint(examples)
+    """The model for this process; after the first call, a dict look-up and a stat of the
+    active model's file (how a retrained model reaches running workers)."""
+    shipped = corpus.shipped()
+    base = shipped.fingerprint
     active = os.path.join(cache_dir(config), ACTIVE)
     if os.path.exists(active):
         mtime = os.path.getmtime(active)
@@ -39,7 +41,7 @@ def current_model(config: Mapping[str, Any]) -> Model:
             return model
     key = f"corpus:{base}"
     if key not in _loaded:
-        _loaded[key] = (0.0, load_or_train(examples, cache_dir(config)))
+        _loaded[key] = (0.0, load_or_train(list(shipped.examples), cache_dir(config)))
     return _loaded[key][1]
 
 
@@ -51,8 +53,8 @@ def corrections() -> list[corpus.Example]:
 
 def train(config: Mapping[str, Any], *, with_corrections: bool) -> tuple[Model, int]:
     """Retrain and make the result the active model; returns it and the number of examples."""
-    examples = corpus.training_examples()
-    base = corpus.fingerprint(examples)
+    shipped = corpus.shipped()
+    examples, base = list(shipped.examples), shipped.fingerprint
     extra = corrections() if with_corrections else []
     model = Model(examples + extra)
     model.base_fingerprint = base

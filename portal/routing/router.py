@@ -32,18 +32,25 @@ class Decision:
     agency: Agency | None  # chosen with confidence; None sends the report to triage
 
 
-def agencies_for(sector: str, locality: str, text: str, day: date) -> list[Agency]:
-    """Agencies valid on ``day`` with this sector; local committees only where the place fits."""
-    if sector not in Sector.__members__:
-        return []
-    candidates = list(db.session.scalars(
-        sa.select(Agency).where(Agency.sector == Sector(sector), Agency.valid_from <= day,
-                                sa.or_(Agency.valid_to.is_(None), Agency.valid_to >= day))
-        .order_by(Agency.code)))
-    if sector != Sector.local_government:
-        return candidates
-    where = f" {' '.join(_WORDS.findall(fold(f'{locality} {text}').lower()))} "
-    return [a for a in candidates if a.locality and _mentions(a.locality, where)]
+def fitting_agencies(sectors: list[str], locality: str, text: str,
+                     day: date) -> dict[str, list[Agency]]:
+    """Per sector, the agencies valid on ``day`` (by code); local committees only where the
+    place fits. One query for all the suggested sectors."""
+    known = [Sector(s) for s in sectors if s in Sector.__members__]
+    found: dict[str, list[Agency]] = {s: [] for s in sectors}
+    if not known:
+        return found
+    for agency in db.session.scalars(
+            sa.select(Agency).where(Agency.sector.in_(known), Agency.valid_from <= day,
+                                    sa.or_(Agency.valid_to.is_(None), Agency.valid_to >= day))
+            .order_by(Agency.code)):
+        found[agency.sector.value].append(agency)
+    if found.get(Sector.local_government.value):
+        where = f" {' '.join(_WORDS.findall(fold(f'{locality} {text}').lower()))} "
+        found[Sector.local_government.value] = [
+            a for a in found[Sector.local_government.value]
+            if a.locality and _mentions(a.locality, where)]
+    return found
 
 
 def _mentions(place: str, where: str) -> bool:
@@ -54,8 +61,9 @@ def _mentions(place: str, where: str) -> bool:
 
 def route(text: str, locality: str, *, day: date, model: Model, threshold: float) -> Decision:
     prediction = model.predict(text)
-    suggestions = [Suggestion(r.label, r.probability, agencies_for(r.label, locality, text, day))
-                   for r in prediction.sectors[:TOP]]
+    top = prediction.sectors[:TOP]
+    fitting = fitting_agencies([r.label for r in top], locality, text, day)
+    suggestions = [Suggestion(r.label, r.probability, fitting[r.label]) for r in top]
     best = suggestions[0]
     # "other" means no agency's business (a utility bill, a private dispute): a person decides.
     sure = (best.probability >= threshold and len(best.agencies) == 1

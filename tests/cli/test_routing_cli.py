@@ -155,11 +155,17 @@ def corrected(app, db, directory, make_ticket, make_user, routing_model):
     return rows[0]
 
 
+def _use_corpus(monkeypatch, examples):
+    """Stand in for the shipped corpus, which a process otherwise reads only once."""
+    shipped = corpus.Corpus(tuple(examples), corpus.fingerprint(examples))
+    monkeypatch.setattr(corpus, "shipped", lambda: shipped)
+
+
 def test_train_with_corrections_adds_them(app, runner, corrected, monkeypatch, tmp_path):
     # A small slice of the corpus keeps this quick, and a private folder keeps the active model
     # away from the cache the other tests share.
     examples = _slice(4)
-    monkeypatch.setattr(corpus, "training_examples", lambda: list(examples))
+    _use_corpus(monkeypatch, examples)
     monkeypatch.setitem(app.config, "ROUTING_MODEL_DIR", str(tmp_path))
 
     plain = routing(runner, "train")
@@ -182,10 +188,10 @@ def test_an_active_model_of_another_corpus_is_ignored(app, runner, db, monkeypat
     """After the shipped corpus changes, a model retrained on the old one is not used."""
     monkeypatch.setitem(app.config, "ROUTING_MODEL_DIR", str(tmp_path))
     old = _slice(2)
-    monkeypatch.setattr(corpus, "training_examples", lambda: list(old))
+    _use_corpus(monkeypatch, old)
     assert routing(runner, "train").exit_code == 0
     new = _slice(3)
-    monkeypatch.setattr(corpus, "training_examples", lambda: list(new))
+    _use_corpus(monkeypatch, new)
     assert models_cache.current_model(app.config).fingerprint == corpus.fingerprint(new)
 
 

@@ -310,14 +310,14 @@ def test_several_fitting_committees_go_to_triage(routing_model, directory):
 
 def test_the_province_is_not_the_city(routing_model, directory):
     text = HOUSEHOLD.format(place="ở tỉnh Thái Bình")
-    assert router.agencies_for("local_government", "", text, DAY) == []
+    assert router.fitting_agencies(["local_government"], "", text, DAY) == {"local_government": []}
     decision = route(routing_model, text)
     assert decision.prediction.sector.label == "local_government"
     assert decision.suggestions[0].agencies == [] and decision.agency is None
     # Both named: the city is meant.
-    both = router.agencies_for("local_government", "", "UBND thành phố Thái Bình, tỉnh Thái Bình",
-                               DAY)
-    assert [a.code for a in both] == ["TB-UBND-TP"]
+    both = router.fitting_agencies(["local_government"], "",
+                                   "UBND thành phố Thái Bình, tỉnh Thái Bình", DAY)
+    assert [a.code for a in both["local_government"]] == ["TB-UBND-TP"]
 
 
 def test_no_agency_is_valid_after_the_directory_ends(routing_model, directory):

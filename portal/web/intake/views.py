@@ -15,9 +15,9 @@ bp = Blueprint("intake", __name__, url_prefix="/intake")
 @require(permissions.can_file_for_caller)
 def new():
     form = IntakeForm()
-    filing.prepare(form)
     channel = form.channel.data if form.channel.data in {c.value for c in STAFF_CHANNELS} else "?"
     response = filing.file_report(form, channel)
     if response is not None:
         return response
+    filing.prepare(form)  # the lists are needed to render the form, not to file
     return render_template("intake/new.html", form=form), 422 if form.errors else 200

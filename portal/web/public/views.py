@@ -21,10 +21,10 @@ def home():
 @limiter.limit(lambda: current_app.config["RATELIMIT_FILING"], methods=["POST"])
 def submit():
     form = SubmissionForm()
-    filing.prepare(form)
     response = filing.file_report(form, Channel.web)
     if response is not None:
         return response
+    filing.prepare(form)  # the lists are needed to render the form, not to file
     return render_template("public/submit.html", form=form), 422 if form.errors else 200
 
 
