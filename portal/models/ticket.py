@@ -11,6 +11,8 @@ from portal.models.base import Base, UTCDateTime, enum_column
 from portal.models.vocab import OPEN_STATUSES, Category, Channel, Status
 
 SUBJECT_MAX = 200
+# The triage queue (tickets/queries.py): reports with no agency yet, or sent back by one.
+TRIAGE_WHERE = "status IN ('new', 'transferred')"
 DESCRIPTION_MAX = 10_000
 
 
@@ -23,7 +25,7 @@ class Ticket(Base):
     category: Mapped[Category] = mapped_column(enum_column(Category), index=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
     status: Mapped[Status] = mapped_column(enum_column(Status), index=True)
-    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     procedure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("procedures.id"))
     dossier_number: Mapped[str | None] = mapped_column(sa.String(60))
     subject: Mapped[str] = mapped_column(sa.String(SUBJECT_MAX))
@@ -60,6 +62,14 @@ class Ticket(Base):
 
     # UPDATE ... WHERE version = :old guards against lost updates between officers.
     __mapper_args__ = {"version_id_col": version}
+    # The list orders (tickets/queries.py): each page is a range of one of these indexes.
+    __table_args__ = (
+        sa.Index("ix_tickets_agency_order", "agency_id", "priority", "answer_due", "id"),
+        sa.Index("ix_tickets_order", "priority", "answer_due", "id"),
+        sa.Index("ix_tickets_triage_order", "priority", "answer_due", "id",
+                 postgresql_where=sa.text(TRIAGE_WHERE), sqlite_where=sa.text(TRIAGE_WHERE)),
+        sa.Index("ix_tickets_agency_newest", "agency_id", "id"),  # the JSON API's order
+    )
 
     @property
     def is_open(self) -> bool:

@@ -307,6 +307,12 @@ def inbox_codes(page: str) -> list[str]:
     return re.findall(r'<td><a href="/inbox/(PA-\d{4}-\d{6})">', page)
 
 
+def page_link(page: str, rel: str) -> str | None:
+    """The href of the list's ``rel="next"`` or ``rel="prev"`` link, if any."""
+    match = re.search(rf'<a [^>]*rel="{rel}"[^>]*href="([^"]+)"', page)
+    return html_lib.unescape(match.group(1)) if match else None
+
+
 def next_page_url(page: str) -> str | None:
     match = re.search(r'<nav class="pagination"[^>]*>\s*<a [^>]*href="([^"]+)"', page)
     return html_lib.unescape(match.group(1)) if match else None

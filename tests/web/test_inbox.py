@@ -12,7 +12,7 @@ from portal.clock import LOCAL_TZ
 from portal.models import EventKind, Status
 from tests.helpers import csrf_token, page_token
 from tests.web.support import (agency_id, error_summary, events, file_report, form_html,
-                               has_form, inbox_act, inbox_codes, input_value, next_page_url,
+                               has_form, inbox_act, inbox_codes, input_value, page_link,
                                pdf_bytes, reporter_post, text, textarea, ticket, track, version_in)
 
 CONFLICT = "Someone else changed this report while you were working on it."
@@ -246,7 +246,7 @@ def test_overdue_filter(client, officer, directory):
 
     clock.freeze(due + timedelta(seconds=1))
     page = text(officer.get("/inbox?overdue=y"))
-    assert inbox_codes(page) == sorted(late, reverse=True)
+    assert inbox_codes(page) == sorted(late)  # one deadline: filing order
     assert fresh not in page and answered_in_time not in page and waiting not in page
     assert "Overdue by 1 working day" in page
     everything = inbox_codes(text(officer.get("/inbox")))
@@ -258,14 +258,33 @@ def test_keyset_pagination(client, officer, app, monkeypatch, directory):
     codes = _file_many(client, 5, agency_id=agency_id("TB-SXD"))
     other = file_report(client, agency_id=agency_id("TB-SKHDT"))[0]
 
-    seen, url, pages = [], "/inbox", 0
+    urgent = file_report(client, agency_id=agency_id("TB-SXD"),
+                         subject="Khẩn cấp: nhà máy phải ngừng sản xuất vì hồ sơ chậm")[0]
+
+    seen, url, pages = [], "/inbox", []
     while url:
         page = text(officer.get(url))
         seen += inbox_codes(page)
-        url, pages = next_page_url(page), pages + 1
-    assert pages == 3
-    assert seen == sorted(codes, reverse=True)  # newest first, each exactly once
+        pages.append(inbox_codes(page))
+        url = page_link(page, "next")
+    assert len(pages) == 3
+    # Priority first; then one deadline for all, so filing order. Each exactly once.
+    assert seen == [urgent] + sorted(codes)
     assert other not in seen
+    assert page_link(text(officer.get("/inbox")), "prev") is None
+    back, url = [], page_link(page, "prev")  # from the last page
+    while url:
+        page = text(officer.get(url))
+        back.insert(0, inbox_codes(page))
+        url = page_link(page, "prev")
+    assert back == pages[:-1]
+
+
+def test_a_bad_cursor_shows_the_first_page(client, officer, directory):
+    code = file_report(client, agency_id=agency_id("TB-SXD"))[0]
+    for query in ("after=garbage", "before=1.2.3", "after=1.99999999T999.1"):
+        response = officer.get(f"/inbox?{query}")
+        assert response.status_code == 200 and inbox_codes(text(response)) == [code]
 
 
 def test_pagination_keeps_the_filter(client, officer, app, monkeypatch, directory):
@@ -274,11 +293,12 @@ def test_pagination_keeps_the_filter(client, officer, app, monkeypatch, director
     policy = _file_many(client, 2, agency_id=sxd, category="policy")
     _file_many(client, 2, agency_id=sxd, category="delay")
     first = text(officer.get("/inbox?category=policy"))
-    second_url = next_page_url(first)
+    second_url = page_link(first, "next")
     assert "category=policy" in second_url
     second = text(officer.get(second_url))
-    assert inbox_codes(first) + inbox_codes(second) == sorted(policy, reverse=True)
-    assert next_page_url(second) is None
+    assert inbox_codes(first) + inbox_codes(second) == sorted(policy)
+    assert page_link(second, "next") is None
+    assert "category=policy" in page_link(second, "prev")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from portal.models import EventKind, Status
 from tests.helpers import page_token
 from tests.web.support import (agency_id, assign, events, file_report, flashes, inbox_act,
-                               reject, text, ticket, triage_form)
+                               page_link, reject, text, ticket, triage_form)
 
 CONFLICT = "Someone else changed this report while you were working on it."
 
@@ -155,3 +155,17 @@ def test_admin_can_triage_too(unrouted, staff):
     assert code in text(admin.get("/triage"))
     assert assign(admin, code, "TB-CT").status_code == 302
     assert ticket(code).agency.code == "TB-CT"
+
+
+def test_triage_pages_with_previous_and_next_links(client, directory, coordinator, app, monkeypatch):
+    monkeypatch.setitem(app.config, "INBOX_PAGE_SIZE", 2)
+    codes = [file_report(client, subject=f"Không rõ cơ quan giải quyết hồ sơ số {n}")[0]
+             for n in range(5)]
+    first = text(coordinator.get("/triage"))
+    assert page_link(first, "prev") is None
+    second = text(coordinator.get(page_link(first, "next")))
+    third = text(coordinator.get(page_link(second, "next")))
+    assert page_link(third, "next") is None
+    shown = [[c for c in codes if c in page] for page in (first, second, third)]
+    assert shown == [codes[:2], codes[2:4], codes[4:]]  # one deadline: filing order
+    assert [c for c in codes if c in text(coordinator.get(page_link(third, "prev")))] == codes[2:4]

@@ -62,13 +62,13 @@ def staff_reports():
     flt = queries.InboxFilter(
         status=_choice_arg("status", {s.value for s in Status}, errors),
         category=_choice_arg("category", {c.value for c in Category}, errors),
-        overdue=_choice_arg("overdue", {"true", "false"}, errors) == "true",
-        after=_int_arg("after", None, 1, schemas.INT_MAX, errors))
+        overdue=_choice_arg("overdue", {"true", "false"}, errors) == "true")
+    after = _int_arg("after", None, 1, schemas.INT_MAX, errors)
     size = _int_arg("limit", 50, 1, PAGE_MAX, errors)
     if errors:
         raise Problem("validation-failed", errors=errors)
     now, locale = clock.now_utc(), str(get_locale())
-    page = queries.inbox(user, flt, now=now, size=size)
+    page = queries.inbox_newest_first(user, flt, now=now, size=size, after=after)
     payload = {"items": [schemas.staff_item(t, locale=locale, now=now) for t in page.items],
                "next": page.next_after}
     db.session.commit()  # the token's last use

@@ -34,11 +34,12 @@ _SERVICES = {
 @require(permissions.can_use_inbox)
 def index():
     form = FilterForm(request.args)
-    after = request.args.get("after", type=int)
     flt = queries.InboxFilter(status=form.status.data or "", category=form.category.data or "",
-                              overdue=bool(form.overdue.data), after=after)
+                              overdue=bool(form.overdue.data))
     page = queries.inbox(current_user, flt, now=clock.now_utc(),
-                         size=current_app.config["INBOX_PAGE_SIZE"])
+                         size=current_app.config["INBOX_PAGE_SIZE"],
+                         after=queries.Cursor.parse(request.args.get("after")),
+                         before=queries.Cursor.parse(request.args.get("before")))
     return render_template("inbox/index.html", form=form, page=page)
 
 

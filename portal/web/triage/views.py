@@ -31,8 +31,9 @@ def _assign_form(ticket, choices, suggested_id=None):
 @bp.route("")
 @require(permissions.can_triage)
 def index():
-    page = queries.triage(request.args.get("after", type=int),
-                          size=current_app.config["INBOX_PAGE_SIZE"])
+    page = queries.triage(size=current_app.config["INBOX_PAGE_SIZE"],
+                          after=queries.Cursor.parse(request.args.get("after")),
+                          before=queries.Cursor.parse(request.args.get("before")))
     agencies = lookup.agency_choices(str(get_locale()))
     choices = web_choices([(0, _("Choose an agency"))]) + web_choices(
         [(a[0], a[1]) for a in agencies], [a[2] for a in agencies])
