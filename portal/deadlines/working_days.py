@@ -74,6 +74,11 @@ def end_of_day_utc(day: date) -> datetime:
     return datetime.combine(day, _END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
 
 
+def start_of_day_utc(day: date) -> datetime:
+    """00:00 Asia/Ho_Chi_Minh on ``day``, as an aware UTC datetime."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+
+
 def deadline(received_at: datetime, working_days: int,
              calendar: WorkCalendar = DEFAULT_CALENDAR) -> datetime:
     """The end (UTC) of the last working day of a period starting at ``received_at``."""

@@ -8,6 +8,7 @@ from portal.models.idempotency import IdempotencyKey
 from portal.models.outbox import OutboxMessage
 from portal.models.rating import Rating
 from portal.models.routing import RoutingCorrection, RoutingSuggestion
+from portal.models.scoring import ScoringSetting
 from portal.models.ticket import Attachment, Ticket, TrackingCounter
 from portal.models.token import ApiToken
 from portal.models.user import User
@@ -15,4 +16,4 @@ from portal.models.vocab import AgencyGroup, Category, Channel, Role, Sector, St
 
 __all__ = ["Agency", "ApiToken", "AgencyGroup", "Attachment", "AuditEntry", "CalendarOverride", "Category", "Channel",
            "EventKind", "HoldOutcome", "HoldSegment", "IdempotencyKey", "OutboxMessage", "Procedure", "Rating", "Role",
-           "RoutingCorrection", "RoutingSuggestion", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]
+           "RoutingCorrection", "RoutingSuggestion", "ScoringSetting", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]

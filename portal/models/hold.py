@@ -38,6 +38,18 @@ class HoldSegment(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     head_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     coordinator_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Facts the scores aggregate in SQL (portal/scoring), kept here so a period over a million
+    # reports is one pass without the working-day calendar or the event history.
+    # Local midnight (as UTC) of the first working day after the start: a hold that lasts
+    # until then has lasted one working day, so the report counts for the agency.
+    counted_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    # For an answer: the working days from the start of this hold to the answer.
+    answer_working_days: Mapped[int | None] = mapped_column(sa.Integer)
+    cites_legal_basis: Mapped[bool | None] = mapped_column(sa.Boolean)
+    # The reporter's rating (1-5) of the answer that ended this hold, and when the reporter
+    # reopened the report after that answer.
+    rating: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     ticket: Mapped[Ticket] = relationship()
     agency: Mapped[Agency] = relationship()

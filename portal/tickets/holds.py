@@ -6,7 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.deadlines.policy import ClockPolicy
-from portal.deadlines.working_days import WorkCalendar, deadline, extend
+from portal.deadlines.working_days import (WorkCalendar, add_working_days, deadline, extend,
+                                           local_day, start_of_day_utc, working_days_between)
 from portal.extensions import db
 from portal.models import Agency, HoldOutcome, HoldSegment, Ticket
 
@@ -26,7 +27,9 @@ def open_segment(ticket: Ticket, agency: Agency, *, now: datetime, policy: Clock
     segment = HoldSegment(ticket=ticket, agency=agency, started_at=now,
                           ack_due=deadline(start, policy.ack_days, calendar),
                           transfer_due=deadline(start, policy.transfer_days, calendar),
-                          answer_due=deadline(start, policy.answer_days, calendar))
+                          answer_due=deadline(start, policy.answer_days, calendar),
+                          counted_from=start_of_day_utc(
+                              add_working_days(local_day(now), 1, calendar)))
     db.session.add(segment)
     ticket.ack_due, ticket.answer_due = segment.ack_due, segment.answer_due
     return segment
@@ -40,6 +43,33 @@ def close_segment(ticket: Ticket, outcome: HoldOutcome, *, now: datetime) -> Hol
     due = segment.transfer_due if outcome == HoldOutcome.transferred else segment.answer_due
     segment.ended_at, segment.outcome, segment.on_time = now, outcome, now <= due
     return segment
+
+
+def record_answer(segment: HoldSegment, *, legal_basis: str, calendar: WorkCalendar) -> None:
+    """Keep what the scores need of the answer that ended ``segment``."""
+    segment.answer_working_days = working_days_between(
+        local_day(segment.started_at), local_day(segment.ended_at), calendar)
+    segment.cites_legal_basis = bool(legal_basis)
+
+
+def _last_answered(ticket: Ticket) -> HoldSegment | None:
+    return db.session.scalar(sa.select(HoldSegment).where(
+        HoldSegment.ticket_id == ticket.id, HoldSegment.outcome == HoldOutcome.answered)
+        .order_by(HoldSegment.ended_at.desc(), HoldSegment.id.desc()).limit(1))
+
+
+def record_rating(ticket: Ticket, score: int) -> None:
+    """The reporter rated the latest answer: keep the score on the hold it ended."""
+    segment = _last_answered(ticket)
+    if segment is not None:
+        segment.rating = score
+
+
+def record_reopening(ticket: Ticket, *, now: datetime) -> None:
+    """The reporter reopened the report: the latest answer did not resolve it."""
+    segment = _last_answered(ticket)
+    if segment is not None and segment.reopened_at is None:
+        segment.reopened_at = now
 
 
 def acknowledge(ticket: Ticket, *, now: datetime) -> None:

@@ -139,7 +139,9 @@ def answer(ticket: Ticket, text: str, legal_basis: str, *, actor: User, now: dat
     ticket.status, ticket.answered_at = Status.answered, now
     ticket.acknowledged_at = ticket.acknowledged_at or now
     holds.acknowledge(ticket, now=now)
-    holds.close_segment(ticket, HoldOutcome.answered, now=now)
+    closed = holds.close_segment(ticket, HoldOutcome.answered, now=now)
+    if closed is not None:
+        holds.record_answer(closed, legal_basis=basis, calendar=settings.work_calendar())
     events.record(ticket, EventKind.answered, now, actor, public=True, body=body, legal_basis=basis)
     outbox.notify_reporter(ticket, "answered", now=now)
     db.session.flush()
@@ -266,6 +268,7 @@ def rate(ticket: Ticket, score: int, comment: str, *, now: datetime,
     rating = Rating(ticket=ticket, answer_event_id=last_answer(ticket).id, score=score,
                     comment=comment or None, at=now)
     db.session.add(rating)
+    holds.record_rating(ticket, score)
     events.record(ticket, EventKind.rated, now, None, public=True, body=comment or None)
     db.session.flush()
     return rating
@@ -277,6 +280,7 @@ def reopen(ticket: Ticket, reason: str, *, now: datetime, config: Mapping[str, A
     if not feedback_window_open(ticket, now, config):
         raise InvalidTransition(_l("The time to reopen this report has passed."))
     body = _text(reason, "reason", _l("Say why the answer does not resolve your problem."))
+    holds.record_reopening(ticket, now=now)
     ticket.status, ticket.closed_at = Status.reopened, None
     # The agency answers again, on a fresh clock of its own.
     holds.open_segment(ticket, ticket.agency, now=now, policy=settings.policy_for(ticket.category),

@@ -1,0 +1,1 @@
+"""DDCI-style agency scores (DESIGN §7): periods, the versioned method, settings, computation."""
