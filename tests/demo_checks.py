@@ -7,6 +7,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from portal.deadlines.working_days import (add_working_days, local_day, start_of_day_utc,
+                                           working_days_between)
 from portal.extensions import db
 from portal.models import (EventKind, HoldOutcome, HoldSegment, Rating, Status, Ticket,
                            TicketEvent, TrackingCounter)
@@ -91,4 +93,32 @@ def _ticket(ticket, segs, evs, rats, now) -> list[str]:
             out.append("rating of no answer of this report")
     if kinds.count(EventKind.rated) != len(rats):
         out.append("ratings and rated events differ")
+    return out + _scoring_facts(segs, answers, rats, evs)
+
+
+def _scoring_facts(segs, answers, rats, evs) -> list[str]:
+    """The facts holds.open_segment/record_answer/record_rating/record_reopening keep."""
+    out = []
+    rating_at_answer = {answers[r.answer_event_id].at: r.score for r in rats
+                        if r.answer_event_id in answers}
+    basis_at_answer = {e.at: bool(e.legal_basis) for e in answers.values()}
+    reopenings = sorted(e.at for e in evs if e.kind == EventKind.reopened)
+    for seg in segs:
+        start = local_day(seg.started_at)
+        if seg.counted_from != start_of_day_utc(add_working_days(start, 1)):
+            out.append("counted_from disagrees with the calendar")
+        if seg.outcome != HoldOutcome.answered:
+            continue
+        if seg.answer_working_days != working_days_between(start, local_day(seg.ended_at)):
+            out.append("working days to answer disagree with the calendar")
+        if seg.cites_legal_basis != basis_at_answer.get(seg.ended_at):
+            out.append("legal basis flag differs from the answer")
+        if seg.rating != rating_at_answer.get(seg.ended_at):
+            out.append("rating on the segment differs from the rating of its answer")
+        later = [at for at in reopenings if at >= seg.ended_at]
+        expected = later[0] if later and not any(
+            s.outcome == HoldOutcome.answered and seg.ended_at < s.ended_at < later[0]
+            for s in segs) else None
+        if seg.reopened_at != expected:
+            out.append("reopened_at differs from the reopening after the answer")
     return out

@@ -109,7 +109,9 @@ class _Batch:
                                   seg["started_at"], seg["ended_at"], seg["ack_due"],
                                   seg["transfer_due"], seg["answer_due"], seg["acknowledged_at"],
                                   seg["outcome"], seg["on_time"], seg["reminded_at"],
-                                  seg["head_alerted_at"], seg["coordinator_alerted_at"]))
+                                  seg["head_alerted_at"], seg["coordinator_alerted_at"],
+                                  seg["counted_from"], seg["answer_working_days"],
+                                  seg["cites_legal_basis"], seg["rating"], seg["reopened_at"]))
         # Ids follow time, as they would had the events been recorded as they happened.
         order = sorted(range(len(history.events)), key=lambda i: history.events[i][0])
         first = ids.take("ticket_events", len(order))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from portal.deadlines.policy import ClockPolicy
-from portal.demo.calendar import WorkdayIndex, at_local, local_day
+from portal.demo.calendar import WorkdayIndex, at_local, local_day, local_day_start
 from portal.demo.stories import Story
 from portal.models.vocab import Category
 
@@ -19,7 +19,8 @@ TICKET_COLUMNS = (
 SEGMENT_COLUMNS = (
     "id", "ticket_id", "agency_id", "started_at", "ended_at", "ack_due", "transfer_due",
     "answer_due", "acknowledged_at", "outcome", "on_time", "reminded_at", "head_alerted_at",
-    "coordinator_alerted_at")
+    "coordinator_alerted_at", "counted_from", "answer_working_days", "cites_legal_basis", "rating",
+    "reopened_at")
 EVENT_COLUMNS = ("id", "ticket_id", "kind", "at", "actor_id", "agency_id", "to_agency_id",
                  "public", "body", "legal_basis")
 RATING_COLUMNS = ("id", "ticket_id", "answer_event_id", "score", "comment", "at")
@@ -91,7 +92,11 @@ class History:
                "transfer_due": idx.deadline(day_zero, p.transfer_days),
                "answer_due": idx.deadline(day_zero, p.answer_days), "acknowledged_at": None,
                "outcome": None, "on_time": None, "reminded_at": None, "head_alerted_at": None,
-               "coordinator_alerted_at": None}
+               "coordinator_alerted_at": None,
+               # The scoring facts holds.open_segment/record_answer/record_rating keep.
+               "counted_from": local_day_start(idx.add(local_day(now), 1)),
+               "answer_working_days": None, "cites_legal_basis": None, "rating": None,
+               "reopened_at": None}
         self.segments.append(seg)
         self.t["ack_due"], self.t["answer_due"] = seg["ack_due"], seg["answer_due"]
 
@@ -104,6 +109,10 @@ class History:
         seg = self._current()
         due = seg["transfer_due"] if outcome == "transferred" else seg["answer_due"]
         seg.update(ended_at=now, outcome=outcome, on_time=now <= due)
+
+    def _last_answered(self) -> dict | None:
+        answered = [seg for seg in self.segments if seg["outcome"] == "answered"]
+        return answered[-1] if answered else None
 
     def _ack(self, now: datetime) -> None:
         self.t["acknowledged_at"] = self.t["acknowledged_at"] or now
@@ -166,15 +175,23 @@ class History:
         self.t.update(status="answered", answered_at=step.at)
         self._ack(step.at)
         self._close_segment("answered", step.at)
+        seg = self.segments[-1]
+        seg.update(answer_working_days=self.index.between(local_day(seg["started_at"]),
+                                                          local_day(step.at)),
+                   cites_legal_basis=bool(step.extra))
         self.last_answer = self._event(step.at, "answered", self._staff(), body=step.text,
                                        basis=step.extra)
 
     def _rate(self, step) -> None:
         self.ratings.append((self.last_answer, step.score, step.text or None, step.at))
+        self._last_answered()["rating"] = step.score
         self._event(step.at, "rated", None, body=step.text or None)
 
     def _reopen(self, step) -> None:
         self.t.update(status="reopened", closed_at=None)
+        answered = self._last_answered()
+        if answered is not None and answered["reopened_at"] is None:
+            answered["reopened_at"] = step.at
         self._open(step.at, local_day(step.at))
         self._event(step.at, "reopened", None, body=step.text)
 
