@@ -104,6 +104,8 @@ def _scoring_facts(segs, answers, rats, evs) -> list[str]:
     basis_at_answer = {e.at: bool(e.legal_basis) for e in answers.values()}
     reopenings = sorted(e.at for e in evs if e.kind == EventKind.reopened)
     for seg in segs:
+        if seg.repeat_hold != (sum(s.agency_id == seg.agency_id for s in segs) > 1):
+            out.append("repeat_hold flag disagrees with the agency's holds")
         start = local_day(seg.started_at)
         if seg.counted_from != start_of_day_utc(add_working_days(start, 1)):
             out.append("counted_from disagrees with the calendar")

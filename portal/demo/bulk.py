@@ -111,7 +111,8 @@ class _Batch:
                                   seg["outcome"], seg["on_time"], seg["reminded_at"],
                                   seg["head_alerted_at"], seg["coordinator_alerted_at"],
                                   seg["counted_from"], seg["answer_working_days"],
-                                  seg["cites_legal_basis"], seg["rating"], seg["reopened_at"]))
+                                  seg["cites_legal_basis"], seg["rating"], seg["reopened_at"],
+                                  seg["repeat_hold"]))
         # Ids follow time, as they would had the events been recorded as they happened.
         order = sorted(range(len(history.events)), key=lambda i: history.events[i][0])
         first = ids.take("ticket_events", len(order))

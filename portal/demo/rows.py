@@ -20,7 +20,7 @@ SEGMENT_COLUMNS = (
     "id", "ticket_id", "agency_id", "started_at", "ended_at", "ack_due", "transfer_due",
     "answer_due", "acknowledged_at", "outcome", "on_time", "reminded_at", "head_alerted_at",
     "coordinator_alerted_at", "counted_from", "answer_working_days", "cites_legal_basis", "rating",
-    "reopened_at")
+    "reopened_at", "repeat_hold")
 EVENT_COLUMNS = ("id", "ticket_id", "kind", "at", "actor_id", "agency_id", "to_agency_id",
                  "public", "body", "legal_basis")
 RATING_COLUMNS = ("id", "ticket_id", "answer_event_id", "score", "comment", "at")
@@ -96,7 +96,10 @@ class History:
                # The scoring facts holds.open_segment/record_answer/record_rating keep.
                "counted_from": local_day_start(idx.add(local_day(now), 1)),
                "answer_working_days": None, "cites_legal_basis": None, "rating": None,
-               "reopened_at": None}
+               "reopened_at": None, "repeat_hold": False}
+        for earlier in self.segments:
+            if earlier["agency_id"] == seg["agency_id"]:
+                earlier["repeat_hold"] = seg["repeat_hold"] = True
         self.segments.append(seg)
         self.t["ack_due"], self.t["answer_due"] = seg["ack_due"], seg["answer_due"]
 

@@ -50,6 +50,8 @@ class HoldSegment(Base):
     # reopened the report after that answer.
     rating: Mapped[int | None] = mapped_column(sa.SmallInteger)
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The agency holds this report in more than one segment (reopened, or sent back to it).
+    repeat_hold: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 
     ticket: Mapped[Ticket] = relationship()
     agency: Mapped[Agency] = relationship()

@@ -99,17 +99,18 @@ class _Totals:
     days: dict[int, int] = field(default_factory=dict)  # answer_days histogram
 
 
-def _totals(session: Session, pairs: sa.Subquery) -> dict[int, _Totals]:
+def _totals(session: Session, queries: list[sa.Select]) -> dict[int, _Totals]:
     totals: dict[int, _Totals] = defaultdict(_Totals)
-    for row in session.execute(facts.agency_totals(pairs)).mappings():
-        entry = totals[row["agency_id"]]
-        # int(): PostgreSQL sums integers as numeric (Decimal).
-        entry.n += int(row["pairs"])
-        for name in facts.FACT_COLUMNS:
-            if name != "answer_days":
+    for query in queries:
+        for row in session.execute(query).mappings():
+            entry = totals[row["agency_id"]]
+            # int(): PostgreSQL sums integers as numeric (Decimal).
+            entry.n += int(row["pairs"])
+            for name in facts.SUMMED:
                 entry.sums[name] += int(row[name] or 0)
-        if row["answer_days"] is not None:
-            entry.days[int(row["answer_days"])] = int(row["pairs"])
+            if row["answer_days"] is not None:
+                days = int(row["answer_days"])
+                entry.days[days] = entry.days.get(days, 0) + int(row["pairs"])
     return totals
 
 
@@ -164,8 +165,8 @@ def compute_period(session: Session, period: Period, *, settings: ScoringSetting
     """
     settings = settings or load_settings(session)
     as_of = as_of or clock.now_utc()
-    pairs = facts.pair_facts(period, as_of=as_of, exclude=frozenset(exclude))
-    totals = _totals(session, pairs)
+    exclude = frozenset(exclude)
+    totals = _totals(session, facts.agency_totals(period, as_of=as_of, exclude=exclude))
     scores = [_raw_score(agency, totals.get(agency.id, _Totals()),
                          _standing(agency, totals.get(agency.id, _Totals()).n, period, settings))
               for agency in _agencies(session, period, list(totals))]
@@ -178,7 +179,8 @@ def compute_period(session: Session, period: Period, *, settings: ScoringSetting
     return PeriodScores(period=period, method_version=METHOD_VERSION, settings=settings,
                         agencies=scores, as_of=as_of,
                         directory_changed=_directory_changed(session, period),
-                        _pairs=pairs, _session=session)
+                        _pairs=facts.pair_facts(period, as_of=as_of, exclude=exclude),
+                        _session=session)
 
 
 def _raw_score(agency: Agency, entry: _Totals, standing: str) -> AgencyScore:

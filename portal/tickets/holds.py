@@ -25,6 +25,7 @@ def open_segment(ticket: Ticket, agency: Agency, *, now: datetime, policy: Clock
     receipt for the first agency, the day it arrived for one that received a transfer."""
     start = day_zero or now
     segment = HoldSegment(ticket=ticket, agency=agency, started_at=now,
+                          repeat_hold=_mark_repeat_holds(ticket, agency),
                           ack_due=deadline(start, policy.ack_days, calendar),
                           transfer_due=deadline(start, policy.transfer_days, calendar),
                           answer_due=deadline(start, policy.answer_days, calendar),
@@ -33,6 +34,18 @@ def open_segment(ticket: Ticket, agency: Agency, *, now: datetime, policy: Clock
     db.session.add(segment)
     ticket.ack_due, ticket.answer_due = segment.ack_due, segment.answer_due
     return segment
+
+
+def _mark_repeat_holds(ticket: Ticket, agency: Agency) -> bool:
+    """Mark the agency's earlier holds of the report, if any: the scores then group its holds
+    into one (report, agency) pair. True when there were some."""
+    if ticket.id is None or agency.id is None:
+        return False
+    result = db.session.execute(
+        sa.update(HoldSegment).where(HoldSegment.ticket_id == ticket.id,
+                                     HoldSegment.agency_id == agency.id)
+        .values(repeat_hold=True).execution_options(synchronize_session="fetch"))
+    return result.rowcount > 0
 
 
 def close_segment(ticket: Ticket, outcome: HoldOutcome, *, now: datetime) -> HoldSegment | None:
