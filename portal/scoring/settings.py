@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.errors import ValidationFailed
 from portal.i18n import _l
 from portal.models import ScoringSetting, User
@@ -56,7 +57,8 @@ def validate(settings: ScoringSettings) -> None:
 
 def save_settings(session: Session, settings: ScoringSettings, *, actor: User | None,
                   now: datetime) -> None:
-    """Store new weights and minimum n (rankings already published keep theirs). Flushes.
+    """Store new weights and minimum n (rankings already published keep theirs) and audit the
+    change. Flushes.
 
     :raises ValidationFailed: see :func:`validate`.
     """
@@ -68,4 +70,6 @@ def save_settings(session: Session, settings: ScoringSettings, *, actor: User | 
         row.value, row.updated_at = value, now
         row.updated_by_id = actor.id if actor is not None else None
         session.add(row)
+    audit.record(session, actor=actor, action="scoring.settings_saved", at=now,
+                 detail=settings.to_dict())
     session.flush()

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.models import AuditEntry
 from portal.scoring.method import DEFAULT_WEIGHTS
 from portal.scoring.settings import load_settings
 from tests.helpers import csrf_token, page_token
@@ -44,6 +46,10 @@ def test_administrator_changes_weights_and_minimum(staff):
     assert settings.weights == {"time": 50.0, "integrity": 20.0, "satisfaction": 20.0,
                                 "transparency": 15.0, "accountability": 0.0}
     assert flashes(admin.get("/admin/scoring").get_data(as_text=True))
+    entry = db.session.scalars(sa.select(AuditEntry)
+                               .where(AuditEntry.action == "scoring.settings_saved")).one()
+    assert entry.detail["min_n"] == 5 and entry.detail["weights"]["time"] == 50.0
+    assert entry.actor.role.value == "admin"
 
 
 @pytest.mark.parametrize("changes,message", [
