@@ -19,3 +19,7 @@ def when_ready(server):
     with app.app_context():
         models_cache.current_model(app.config)  # reads files only; no database connection
     gc.freeze()  # keep the collector from touching (and so copying) the shared objects
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory") and server.cfg.workers > 1:
+        server.log.warning("rate limits are counted per worker (memory): with %d workers a "
+                           "client gets up to %d times each limit; set REDIS_URL",
+                           server.cfg.workers, server.cfg.workers)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import access_log, config
 
@@ -20,8 +21,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env("PORTAL")
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
-        if os.environ.get("REDIS_URL"):
-            app.config.setdefault("REDIS_URL", os.environ["REDIS_URL"])
+        # Defaults.REDIS_URL is None, so a setdefault() would never apply the variable.
+        if os.environ.get("REDIS_URL") and not app.config.get("REDIS_URL"):
+            app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     else:
         app.config.update(test_config)
     config.finalize(app)
@@ -41,4 +43,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_open311(app)
     register_commands(app)
     access_log.install()
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N proxies, the client is N hops back in X-Forwarded-For: the rate limits key
+        # on it (otherwise every client would share the proxy's address and its limits).
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app

@@ -43,6 +43,8 @@ class Defaults:
     ROUTING_THRESHOLD = 0.6
     ROUTING_MODEL_DIR = None  # default: <instance>/routing
     REDIS_URL = None
+    # Proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none, direct).
+    TRUSTED_PROXIES = 0
     RQ_QUEUE = "portal"  # the RQ queue for mail delivery and escalation ticks
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
