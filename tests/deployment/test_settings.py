@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal import create_app
-from portal.extensions import limiter
+from portal.extensions import db as _db, limiter
 from tests.helpers import page_token
 
 
@@ -22,16 +22,22 @@ def test_the_redis_url_variable_reaches_the_limits_and_the_queue(monkeypatch, tm
 @pytest.fixture
 def proxied(app, database_url):
     """A second app on the suite's database, behind one proxy, with a tight tracking limit."""
+    made = []
+
     def make(proxies: int):
         limiter.reset()
-        return create_app({
+        made.append(create_app({
             **{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "UPLOAD_FOLDER",
                                           "ROUTING_MODEL_DIR", "RATELIMIT_LOGIN",
                                           "RATELIMIT_FILING", "RATELIMIT_TRACKING_PER_CODE")},
             "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_TRACKING": "2 per minute",
-            "TRUSTED_PROXIES": proxies})
+            "TRUSTED_PROXIES": proxies}))
+        return made[-1]
     yield make
     limiter.reset()
+    for other in made:
+        with other.app_context():
+            _db.engine.dispose()
 
 
 def _failed_lookups(app, client_address: str, count: int) -> list[int]:
