@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from datetime import date, datetime
 
@@ -31,7 +32,7 @@ from portal.scoring.periods import Period, parse_period
 portal_cli = AppGroup("portal", help="Portal administration.")
 deadlines_cli = AppGroup("deadlines", help="The legal clock in Vietnamese working days.")
 routing_cli = AppGroup("routing", help="The report router (TextBlob classifier).")
-scores_cli = AppGroup("scores", help="DDCI-style agency scores (DESIGN §7).")
+scores_cli = AppGroup("scores", help="DDCI-style agency scores (DESIGN §7): compute, inputs, report.")
 
 
 @portal_cli.command("seed")
@@ -339,6 +340,40 @@ def scores_inputs(period: Period, as_csv: bool, as_of: datetime | None) -> None:
     writer.writeheader()
     writer.writerows(rows)
     db.session.rollback()
+@scores_cli.command("report")
+@click.argument("period")
+@click.option("--agency", "agency_code", default=None, help="Only this agency's report.")
+@click.option("--out", "out_dir", required=True,
+              type=click.Path(file_okay=False, writable=True), help="Folder for the HTML files.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+def report_command(period: str, agency_code: str | None, out_dir: str, lang: str) -> None:
+    """Write the semi-annual report (HTML ready to print): the province and every ranked agency,
+    or one agency with --agency."""
+    from portal.scoring import report
+    from portal.scoring.periods import parse_period
+    from portal.web.scores.views import render_report
+
+    try:
+        parsed = parse_period(period)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    agencies = [None] + lookup.agencies()
+    if agency_code:
+        agency = lookup.agency_by_code(agency_code)
+        if agency is None:
+            raise click.ClickException(f"unknown agency {agency_code}")
+        agencies = [agency]
+    os.makedirs(out_dir, exist_ok=True)
+    now = clock.now_utc()
+    with current_app.test_request_context(f"/?lang={lang}"):
+        for agency in agencies:
+            data = report.build_report(db.session, parsed, agency=agency, now=now)
+            if agency is not None and data.total == 0 and not agency_code:
+                continue  # no report for this agency: nothing to print
+            name = f"{parsed.code}-{agency.code if agency else 'province'}.html"
+            with open(os.path.join(out_dir, name), "w", encoding="utf-8") as f:
+                f.write(render_report(data, inline_css=True))
+            click.echo(name)
 
 
 def register_commands(app: Flask) -> None:

@@ -106,3 +106,31 @@ def visible_filter(user: User) -> sa.ColumnElement[bool]:
             return own
         return sa.and_(own, Ticket.category != Category.harassment)
     return sa.false()
+
+
+# --- DDCI-style scores: the analyst computes and publishes, agencies review their own figures,
+# the coordinator decides the agencies' flags. Each role does only its own step.
+
+def can_manage_scores(user: User | None) -> bool:
+    """May compute drafts and publish rankings (the business association's analyst)."""
+    return user is not None and user.is_authenticated and user.role == Role.analyst
+
+
+def can_review_scores(user: User | None) -> bool:
+    """May see the own agency's draft figures and flag the reports behind them."""
+    return (user is not None and user.is_authenticated and user.role in AGENCY_ROLES
+            and user.agency_id is not None)
+
+
+def can_review_report(user: User | None, ticket: Ticket, agency_id: int) -> bool:
+    """May see (and flag) a report counted for ``agency_id`` in a draft.
+
+    Counted reports may since have moved to another agency, so this follows the agency the
+    report is counted for, not the current holder; the harassment rule of ``can_view`` holds.
+    """
+    return (can_review_scores(user) and user.agency_id == agency_id
+            and (ticket.category != Category.harassment or user.role == Role.head))
+
+
+def can_decide_flags(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.role == Role.coordinator

@@ -9,11 +9,13 @@ from portal.models.outbox import OutboxMessage
 from portal.models.rating import Rating
 from portal.models.routing import RoutingCorrection, RoutingSuggestion
 from portal.models.scoring import ScoringSetting
+from portal.models.scores import FlagDecision, FlagKind, PublishedRanking, ReviewFlag, ScoreDraft
 from portal.models.ticket import Attachment, Ticket, TrackingCounter
 from portal.models.token import ApiToken
 from portal.models.user import User
 from portal.models.vocab import AgencyGroup, Category, Channel, Role, Sector, Status
 
 __all__ = ["Agency", "ApiToken", "AgencyGroup", "Attachment", "AuditEntry", "CalendarOverride", "Category", "Channel",
-           "EventKind", "HoldOutcome", "HoldSegment", "IdempotencyKey", "OutboxMessage", "Procedure", "Rating", "Role",
-           "RoutingCorrection", "RoutingSuggestion", "ScoringSetting", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]
+           "EventKind", "FlagDecision", "FlagKind", "HoldOutcome", "HoldSegment", "IdempotencyKey", "OutboxMessage",
+           "Procedure", "PublishedRanking", "Rating", "ReviewFlag", "Role", "RoutingCorrection", "RoutingSuggestion",
+           "ScoreDraft", "ScoringSetting", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]

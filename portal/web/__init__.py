@@ -12,6 +12,7 @@ from portal.deadlines.working_days import remaining_working_days
 from portal.models.event import EventKind
 from portal.models.vocab import (CATEGORY_LABELS, CHANNEL_LABELS, ROLE_LABELS, SECTOR_LABELS,
                                  STATUS_LABELS, Status)
+from portal.web import score_labels
 from portal.web.labels import EVENT_LABELS
 
 
@@ -22,11 +23,13 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.inbox.views import bp as inbox_bp
     from portal.web.intake.views import bp as intake_bp
     from portal.web.public.views import bp as public_bp
+    from portal.web.score_review.views import bp as score_review_bp
+    from portal.web.scores.views import bp as scores_bp
     from portal.web.track.views import bp as track_bp
     from portal.web.triage.views import bp as triage_bp
 
     for bp in (public_bp, track_bp, auth_bp, inbox_bp, triage_bp, intake_bp, admin_bp,
-               account_bp):
+               account_bp, score_review_bp, scores_bp):
         app.register_blueprint(bp)
 
 
@@ -73,7 +76,10 @@ def register_template_helpers(app: Flask) -> None:
             "nav": {"inbox": permissions.can_use_inbox(user),
                     "triage": permissions.can_triage(user),
                     "intake": permissions.can_file_for_caller(user),
-                    "admin": permissions.can_administer(user)},
+                    "admin": permissions.can_administer(user),
+                    "scores_admin": permissions.can_manage_scores(user),
+                    "scores_review": permissions.can_review_scores(user),
+                    "scores_flags": permissions.can_decide_flags(user)},
             "status_label": lambda s: STATUS_LABELS[Status(s)],
             "category_label": lambda c: CATEGORY_LABELS[c],
             "sector_label": lambda s: SECTOR_LABELS.get(s, s),
@@ -81,6 +87,11 @@ def register_template_helpers(app: Flask) -> None:
             "role_label": lambda r: ROLE_LABELS[r],
             "event_label": lambda k: EVENT_LABELS[EventKind(k)],
             "remaining_days": _remaining_days,
+            "component_label": score_labels.component_label,
+            "indicator_label": score_labels.indicator_label,
+            "group_label": score_labels.group_label,
+            "flag_kind_label": lambda k: score_labels.FLAG_KIND_LABELS[k],
+            "flag_decision_label": lambda d: score_labels.FLAG_DECISION_LABELS[d],
             "format_datetime": format_datetime,
             "now": clock.now_utc(),
         }

@@ -1,11 +1,13 @@
-"""The public directory (agencies and procedures) and the scores, which are not published yet."""
+"""The public directory (agencies and procedures) and the published scores."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app, jsonify
 
 from portal.api.v1 import bp
 from portal.api.v1.errors import Problem
 from portal.directory import lookup
+from portal.extensions import db, limiter
+from portal.scoring import export, publish
 
 
 @bp.get("/agencies")
@@ -24,7 +26,15 @@ def procedures():
         for p in lookup.procedures()]})
 
 
+def _public_read_limit():
+    return current_app.config["RATELIMIT_TRACKING"]
+
+
 @bp.get("/scores/<period>")
+@limiter.limit(_public_read_limit)
 def scores(period: str):
-    # DDCI scores are computed and published under their own issue; none are published yet.
-    raise Problem("not-published")
+    """The latest published version of a period's ranking (the immutable snapshot)."""
+    ranking = publish.published(db.session, period)
+    if ranking is None:
+        raise Problem("not-published")
+    return jsonify(export.document(ranking))

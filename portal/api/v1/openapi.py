@@ -14,6 +14,9 @@ STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 STATUS = {"type": "string", "enum": [s.value for s in Status]}
 CATEGORY = {"type": "string", "enum": [c.value for c in Category]}
 TIME = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+_PAIRS = {"type": "array", "items": {"type": "array", "items": INT, "minItems": 2, "maxItems": 2},
+          "description": "(report id, agency id) pairs."}
 
 
 def _null(schema: dict) -> dict:
@@ -89,6 +92,17 @@ def _components() -> dict:
                 "description": "Names and sizes are generic when the reporter is hidden."},
             "timeline": {"type": "array", "items": _obj(
                 {**timeline, "public": BOOL, "actor": _null(STR)})}}),
+        "Scores": _obj({
+            "period": STR, "version": INT, "method_version": STR, "period_start": DATE,
+            "period_end": DATE, "published_at": TIME,
+            "weights": {"type": "object", "additionalProperties": {"type": "number"}},
+            "min_n": INT,
+            "agencies": {"type": "array", "items": {
+                "type": "object", "required": ["agency_id", "code", "group", "n", "composite", "rank"],
+                "description": "One agency's figures as computed (indicators with k, n, raw, "
+                               "shrunk, score and 95% Wilson low/high; components; composite; "
+                               "rank, null when not ranked)."}},
+            "input_pairs": _PAIRS, "excluded_pairs": _PAIRS}),
         "AgencyList": _obj({"items": {"type": "array", "items": _obj({
             "id": INT, "code": STR, "name_vi": STR, "name_en": STR, "sector": STR, "group": STR,
             "locality": _null(STR), "hotline": _null(STR), "email": _null(STR)})}}),
@@ -191,11 +205,15 @@ def _paths() -> dict:
         "/procedures": {"get": {"summary": "Procedures", "operationId": "procedures",
                                 "responses": {"200": _ok("ProcedureList")}}},
         "/scores/{period}": {"get": {
-            "summary": "Scores of a period", "operationId": "scores",
-            "description": "DDCI-style scores are not published through the API yet: every "
-                           "period answers 404 `not-published`.",
-            "parameters": [{"name": "period", "in": "path", "required": True, "schema": STR}],
-            "responses": {"404": _problem("Not published.")}}},
+            "summary": "Published scores of a period", "operationId": "scores",
+            "description": "The latest published version of the period's DDCI-style ranking "
+                           "(from feedback data, not the official survey-based DDCI): an "
+                           "immutable snapshot with the method version, weights, minimum n, "
+                           "every agency's figures and the (report id, agency id) pairs counted.",
+            "parameters": [{"name": "period", "in": "path", "required": True, "schema": STR,
+                            "description": "2025H1, 2025H2, 2025 or 2025Q3."}],
+            "responses": {"200": _ok("Scores"), **_LIMITED,
+                          "404": _problem("Not published (or not a period).")}}},
         "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
                                   "responses": {"200": {"description": "OpenAPI 3.1",
                                                         "content": {"application/json": {}}}}}},

@@ -1,0 +1,1 @@
+"""Staff pages of the scores: compute and publish, agency review, flag decisions."""

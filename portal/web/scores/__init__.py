@@ -1,0 +1,1 @@
+"""Public scores: rankings, methodology, agency pages, exports and the semi-annual report."""
