@@ -156,3 +156,22 @@ def test_review_end_in_the_past_is_refused(world, people):
     with pytest.raises(ValidationFailed):
         review.compute_draft(db.session, parse_period(s.PERIOD), review_ends=s.RECEIVED.date(),
                              actor=people["analyst"], now=s.DRAFT_AT)
+
+
+def test_every_step_is_audited(world, people):
+    from portal.models import AuditEntry
+    draft = s.compute_draft(people["analyst"])
+    accepted = _flag(draft, world.reports[s.SXD][0], people["officer"])
+    rejected = _flag(draft, world.reports[s.SXD][1], people["head"], kind=FlagKind.duplicate)
+    _decide(accepted, people["coordinator"], accept=True)
+    _decide(rejected, people["coordinator"], accept=False)
+    s.publish_now(draft, people["analyst"])
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("scores.%"))
+                                 .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.actor.username) for e in entries] == [
+        ("scores.draft_computed", "analyst1"), ("scores.flag_raised", "officer1"),
+        ("scores.flag_raised", "head1"), ("scores.flag_accepted", "coord1"),
+        ("scores.flag_rejected", "coord1"), ("scores.published", "analyst1")]
+    assert entries[1].ticket_id == world.reports[s.SXD][0].id
+    assert all(e.subject == s.PERIOD for e in entries)
+    assert entries[-1].detail["excluded"] == 1 and entries[-1].detail["version"] == 1
