@@ -49,8 +49,10 @@ def _by_category(session, ranking, agency) -> list[tuple[Category, int | None]]:
     if ranking is None:
         return []
     ids = [t for t, a in ranking.input_pairs if a == agency.id]
-    counts = dict(session.execute(sa.select(Ticket.category, sa.func.count())
-                                  .where(Ticket.id.in_(ids)).group_by(Ticket.category)).all()) if ids else {}
+    counts = {}
+    if ids:
+        counts = dict(session.execute(sa.select(Ticket.category, sa.func.count())
+                                      .where(Ticket.id.in_(ids)).group_by(Ticket.category)).all())
     return [(c, shown_count(counts.get(c, 0)) if c == Category.harassment else counts.get(c, 0))
             for c in Category]
 

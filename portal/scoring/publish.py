@@ -59,7 +59,8 @@ def publish_draft(session: Session, draft: ScoreDraft, *, actor: User,
 
 def _check_publishable(session: Session, draft: ScoreDraft, now: datetime) -> None:
     if not review.is_current(session, draft):
-        raise InvalidTransition(_l("Only the latest unpublished draft of a period can be published."))
+        raise InvalidTransition(
+            _l("Only the latest unpublished draft of a period can be published."))
     if local_day(now) <= draft.review_ends:
         raise InvalidTransition(_l("The agencies' review runs until %(day)s.",
                                    day=draft.review_ends.isoformat()))

@@ -69,7 +69,8 @@ def _row(agency, interval, rank_range, before) -> RankingRow:
         change = round(agency["composite"] - before["composite"], 2)
         if agency["rank"] is not None and before.get("rank") is not None:
             rank_change = before["rank"] - agency["rank"]
-    return RankingRow(agency, band(agency["composite"]), low, high, best, worst, change, rank_change)
+    return RankingRow(agency, band(agency["composite"]), low, high, best, worst, change,
+                      rank_change)
 
 
 def composite_intervals(agencies: list[dict[str, Any]], weights: dict[str, float]

@@ -31,7 +31,8 @@ def test_published_snapshot(client, published):
     assert body["weights"] == published.weights and body["min_n"] == published.min_n
     assert body["input_pairs"] == published.input_pairs
     assert {a["code"] for a in body["agencies"]} >= {s.SXD, s.SKHDT}
-    assert s.figures_of(body, s.SXD)["composite"] == s.figures_of(published.figures, s.SXD)["composite"]
+    assert (s.figures_of(body, s.SXD)["composite"]
+            == s.figures_of(published.figures, s.SXD)["composite"])
     raw = json.dumps(body, ensure_ascii=False)
     for identity in ("Nguyễn Thị Hoa", "hoa@example.vn", "Đỗ Văn Giang"):
         assert identity not in raw

@@ -53,8 +53,8 @@ def test_agencies_below_the_minimum_are_listed_as_not_enough_data(app, client, d
 def test_methodology_in_both_languages(client, directory):
     english = text(client.get("/scores/methodology"))
     assert "not the official DDCI" in english
-    for term in ("Wilson", "(k + 10 × group share) ÷ (n + 10)", "fewer than 10", "Needs improvement",
-                 "lower harassment rate", "method version"):
+    for term in ("Wilson", "(k + 10 × group share) ÷ (n + 10)", "fewer than 10",
+                 "Needs improvement", "lower harassment rate", "method version"):
         assert term in english, term
     vietnamese = text(client.get("/scores/methodology?lang=vi"))
     assert "không phải" in vietnamese and "DDCI" in vietnamese and "Wilson" in vietnamese

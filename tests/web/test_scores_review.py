@@ -82,7 +82,8 @@ PAGES = [("GET", "/scores/admin"), ("POST", "/scores/admin/drafts"),
          ("POST", "/scores/flags/{flag}/decide")]
 ALLOWED = {"/scores/admin": {"analyst"}, "/scores/admin/drafts": {"analyst"},
            "/scores/admin/drafts/{draft}/publish": {"analyst"},
-           "/scores/review": {"officer", "head"}, "/scores/review/{draft}/{sxd}/flag": {"officer", "head"},
+           "/scores/review": {"officer", "head"},
+           "/scores/review/{draft}/{sxd}/flag": {"officer", "head"},
            "/scores/flags": {"coordinator"}, "/scores/flags/{flag}/decide": {"coordinator"}}
 ROLES = ("analyst", "coordinator", "admin", "clerk", "inspector", "officer", "head")
 

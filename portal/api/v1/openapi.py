@@ -98,7 +98,8 @@ def _components() -> dict:
             "weights": {"type": "object", "additionalProperties": {"type": "number"}},
             "min_n": INT,
             "agencies": {"type": "array", "items": {
-                "type": "object", "required": ["agency_id", "code", "group", "n", "composite", "rank"],
+                "type": "object",
+                "required": ["agency_id", "code", "group", "n", "composite", "rank"],
                 "description": "One agency's figures as computed (indicators with k, n, raw, "
                                "shrunk, score and 95% Wilson low/high; components; composite; "
                                "rank, null when not ranked)."}},

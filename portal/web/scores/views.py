@@ -31,9 +31,9 @@ def _ranking_page(ranking: PublishedRanking | None):
         previous = publish.previous(db.session, ranking)
         groups = ranking_rows.rows_by_group(ranking.figures, ranking.weights,
                                             previous.figures if previous else None)
+    versions = list(publish.versions(db.session, ranking.period)) if ranking else []
     return render_template("scores/index.html", ranking=ranking, groups=groups, previous=previous,
-                           periods=publish.latest_versions(db.session),
-                           versions=list(publish.versions(db.session, ranking.period)) if ranking else [])
+                           periods=publish.latest_versions(db.session), versions=versions)
 
 
 @bp.route("")
