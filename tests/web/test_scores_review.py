@@ -10,8 +10,8 @@ from portal import clock
 from portal.extensions import db
 from portal.models import FlagDecision, PublishedRanking, ReviewFlag, ScoreDraft
 from tests import scoring_support as s
-from tests.helpers import csrf_token, page_token
-from tests.web.support import flashes, text
+from tests.helpers import csrf_token
+from tests.web.support import flashes, text, ticket
 
 
 @pytest.fixture
@@ -41,10 +41,9 @@ def _pending_flag(world, staff):
 
 
 def _flag(browser, world, code, kind="misrouted"):
-    token = _token(browser)
     prefix = f"f{world['draft']}-{_ticket_id(code)}"
     return browser.post(f"/scores/review/{world['draft']}/{code}/flag", data={
-        f"{prefix}-csrf_token": token, f"{prefix}-kind": kind,
+        f"{prefix}-csrf_token": _token(browser), f"{prefix}-kind": kind,
         f"{prefix}-reason": "Hồ sơ thuộc thẩm quyền của Sở Tài nguyên và Môi trường"})
 
 
@@ -54,7 +53,6 @@ def _token(browser) -> str:
 
 
 def _ticket_id(code):
-    from tests.web.support import ticket
     return ticket(code).id
 
 
@@ -170,7 +168,7 @@ def test_flag_decide_publish_round(staff, world):
     assert "Misrouted" in text(officer.get("/scores/review"))
     assert world["sxd"] in text(coordinator.get("/scores/flags"))
     clock.freeze(s.AFTER_REVIEW)
-    response = _publish(analyst, world["draft"])
+    assert _publish(analyst, world["draft"]).status_code == 302
     assert "not decided every flag" in " ".join(flashes(text(analyst.get("/scores/admin"))))
     assert _decide(coordinator, flag_id).status_code == 302
     db.session.expire_all()
