@@ -8,8 +8,8 @@ next version; earlier versions stay readable and the public pages show the lates
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -39,13 +39,14 @@ def publish_draft(session: Session, draft: ScoreDraft, *, actor: User,
     exclude = frozenset((f.ticket_id, f.agency_id) for f in draft.flags
                         if f.decision == FlagDecision.accepted)
     settings = ScoringSettings(weights=dict(draft.weights), min_n=draft.min_n)
-    scores = compute_period(session, period, settings=settings, exclude=exclude)
+    # One moment for the figures and their inputs: open reports are judged as of publication.
+    scores = compute_period(session, period, settings=settings, exclude=exclude, as_of=now)
     ranking = PublishedRanking(
         period=period.code, version=_next_version(session, period.code),
         period_start=period.start, period_end=period.end, method_version=scores.method_version,
         weights=dict(draft.weights), min_n=draft.min_n, figures=scores.to_dict(),
         input_pairs=[[t, a] for t, a in scores.input_pairs],
-        inputs=[_jsonable(row) for row in input_rows(session, period, exclude=exclude)],
+        inputs=list(input_rows(session, period, exclude=exclude, as_of=now)),
         excluded_pairs=sorted([t, a] for t, a in exclude), draft_id=draft.id,
         published_at=now, published_by_id=actor.id)
     session.add(ranking)
@@ -74,11 +75,6 @@ def _next_version(session: Session, period_code: str) -> int:
     current = session.scalar(sa.select(sa.func.max(PublishedRanking.version))
                              .where(PublishedRanking.period == period_code))
     return (current or 0) + 1
-
-
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: value.isoformat() if isinstance(value, (date, datetime)) else
-            (value.value if hasattr(value, "value") else value) for key, value in row.items()}
 
 
 # --- reading -------------------------------------------------------------------------------

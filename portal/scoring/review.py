@@ -32,7 +32,7 @@ def compute_draft(session: Session, period: Period, *, review_ends: date, actor:
     if review_ends < local_day(now):
         raise ValidationFailed([("review_ends", _l("The review must end today or later."))])
     settings = load_settings(session)
-    scores = compute_period(session, period, settings=settings)
+    scores = compute_period(session, period, settings=settings, as_of=now)
     draft = ScoreDraft(period=period.code, method_version=scores.method_version,
                        weights=dict(settings.weights), min_n=settings.min_n,
                        figures=scores.to_dict(),
