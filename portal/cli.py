@@ -174,7 +174,7 @@ def restore_command(path: str, force: bool) -> None:
               help="Do nothing when the database already has reports (for `make run`).")
 def demo_command(reports: int, seed: int, bulk: bool, if_empty: bool) -> None:
     """Generate a demo history of reports over the last four half-years."""
-    from portal.demo import bulk as demo_bulk, guard
+    from portal.demo import bulk as demo_bulk, guard, replay as demo_replay
 
     if (reason := guard.refusal(current_app.config)) is not None:
         raise click.ClickException(f"refusing to write demo data: {reason}")
@@ -191,7 +191,14 @@ def demo_command(reports: int, seed: int, bulk: bool, if_empty: bool) -> None:
                    f"({result.reports / result.seconds:,.0f} reports/s, "
                    f"{result.rows / result.seconds:,.0f} rows/s)")
         return
-    raise click.ClickException("realistic mode is not available yet; use --bulk")
+    if existing:
+        raise click.ClickException(
+            f"the database already has {existing} reports; the realistic mode writes a whole "
+            "history from an empty one (use --if-empty to skip, or --bulk to append)")
+    result = demo_replay.replay(reports=reports, seed=seed, now=now, config=current_app.config)
+    db.session.commit()
+    click.echo(f"demo: {result.reports} reports ({result.steps} actions through the services) "
+               f"in {result.seconds:.1f} s ({result.reports / result.seconds:,.0f} reports/s)")
 
 
 def _bulk_progress(result) -> None:

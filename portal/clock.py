@@ -18,6 +18,11 @@ def freeze(moment: datetime | None) -> None:
     _frozen = moment
 
 
+def frozen_at() -> datetime | None:
+    """The moment the clock is frozen at, or None while it runs."""
+    return _frozen
+
+
 def to_local(moment: datetime) -> datetime:
     if moment.tzinfo is None:  # SQLite returns naive datetimes; we store UTC
         moment = moment.replace(tzinfo=timezone.utc)

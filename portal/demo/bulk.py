@@ -51,11 +51,11 @@ def load(*, reports: int, seed: int, now: datetime,
     writer.prepare()
     ids = _Ids(writer.next_ids(), _counters(), random.Random(f"receipts-{seed}"))
     actors, result = load_actors(), BulkResult()
-    times = planner.receipt_times(reports)
+    times = planner.receipts(reports)
     for start in range(0, reports, CHUNK):
         batch = _Batch()
-        for received_at in times[start:start + CHUNK]:
-            history = r.History(planner.story(received_at), policies=world.policies,
+        for receipt in times[start:start + CHUNK]:
+            history = r.History(planner.story(receipt), policies=world.policies,
                                 index=world.index, actors=actors, now=now)
             history.run()
             batch.add(history, ids)

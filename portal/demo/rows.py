@@ -222,8 +222,8 @@ class History:
                       idx.add(due_day, COORDINATOR_DAYS_LATE)))
             for marker, name, day in steps:
                 fired = at_local(day, ESCALATION_HOUR * 60)
-                if fired < seg["started_at"]:
-                    fired = at_local(local_day(seg["started_at"]) + timedelta(days=1),
+                if fired < seg["started_at"]:  # the job's next run (it runs each working day)
+                    fired = at_local(idx.add(local_day(seg["started_at"]), 1),
                                      ESCALATION_HOUR * 60)
                 end = seg["ended_at"] or self.now
                 if fired >= end or any(a <= fired < b for a, b in self.pauses):

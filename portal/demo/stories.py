@@ -113,20 +113,27 @@ class Planner:
             self._by_day[day] = (valid, [self.size[a.id] for a in valid])
         return self._by_day[day]
 
-    def receipt_times(self, n: int) -> list[datetime]:
-        days = self.rng.choices(self.days, weights=self.day_weights, k=n)
-        return sorted(at_local(d, self.rng.randint(6 * 60, 22 * 60)) for d in days)
+    def receipts(self, n: int) -> list[tuple[datetime, str]]:
+        """When and through which channel each report arrives, in time order."""
+        rng, index = self.rng, self.world.index
+        receipts = []
+        for day in rng.choices(self.days, weights=self.day_weights, k=n):
+            channels = CHANNELS_WORKDAY if index.is_working_day(day) else CHANNELS_DAY_OFF
+            channel = rng.choices([c for c, _ in channels], weights=[w for _, w in channels])[0]
+            if channel in STAFF_CHANNELS:  # a clerk types it in during office hours
+                minutes = rng.randint(7 * 60 + 30, 16 * 60 + 30)
+            else:
+                minutes = rng.randint(6 * 60, 22 * 60)
+            receipts.append((at_local(day, minutes), channel))
+        receipts.sort()
+        return receipts
 
-    def story(self, received_at: datetime) -> Story:
-        rng, day = self.rng, local_day(received_at)
+    def story(self, receipt: tuple[datetime, str]) -> Story:
+        rng, (received_at, channel) = self.rng, receipt
+        day = local_day(received_at)
         valid, weights = self._valid(day)
         holder = rng.choices(valid, weights=weights)[0]
         category = _category(rng, self.quality[holder.id])
-        working = self.world.index.is_working_day(day)
-        channels = CHANNELS_WORKDAY if working else CHANNELS_DAY_OFF
-        channel = rng.choices([c for c, _ in channels], weights=[w for _, w in channels])[0]
-        if channel in STAFF_CHANNELS:  # a clerk types it in during office hours
-            received_at = at_local(day, rng.randint(7 * 60 + 30, 16 * 60 + 30))
         route = rng.random()
         wrong = None
         if route < 0.05 and len(valid) > 1:

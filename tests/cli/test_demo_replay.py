@@ -1,0 +1,109 @@
+"""`flask portal demo` (realistic mode): stories replayed through the domain services."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from portal import clock
+from portal.extensions import db
+from portal.models import EventKind, HoldSegment, Rating, Status, Ticket, TicketEvent, User
+from tests import demo_checks, factories
+
+NOW = datetime(2025, 6, 20, 3, 0, tzinfo=timezone.utc)  # the 2023 directory is valid until 30/6
+
+
+@pytest.fixture
+def frozen(directory):
+    clock.freeze(NOW)
+
+
+def _snapshot():
+    return db.session.execute(sa.select(Ticket.code, Ticket.status, Ticket.agency_id,
+                                        Ticket.answer_due, Ticket.updated_at)
+                              .order_by(Ticket.id)).all()
+
+
+def _wipe_reports() -> None:
+    for table in ("routing_suggestions", "routing_corrections", "outbox_messages", "ratings",
+                  "ticket_events", "hold_segments", "tickets", "tracking_counters"):
+        db.session.execute(sa.text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+def test_replayed_history_is_valid_and_varied(runner, frozen):
+    result = runner.invoke(args=["portal", "demo", "--reports", "150", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "demo: 150 reports" in result.output and "reports/s" in result.output
+    db.session.expire_all()
+    assert demo_checks.problems(NOW) == []
+    assert clock.now_utc() == NOW  # the clock is back where it was
+    statuses = set(db.session.scalars(sa.select(Ticket.status)))
+    assert {Status.closed, Status.answered} <= statuses
+    assert statuses & {Status.assigned, Status.acknowledged, Status.reopened}
+    kinds = set(db.session.scalars(sa.select(TicketEvent.kind)))
+    assert {EventKind.transferred, EventKind.escalated, EventKind.rated, EventKind.answered,
+            EventKind.assigned} <= kinds
+    late = db.session.scalar(sa.select(sa.func.count()).select_from(HoldSegment)
+                             .where(HoldSegment.on_time.is_(False)))
+    assert late > 0
+    # The demo accounts acted: officers answered, the coordinator routed.
+    actors = set(db.session.scalars(sa.select(User.role).join(
+        TicketEvent, TicketEvent.actor_id == User.id)))
+    assert {"officer", "coordinator"} <= {str(a) for a in actors}
+
+
+def test_replay_is_deterministic_for_a_seed(runner, frozen):
+    assert runner.invoke(args=["portal", "demo", "--reports", "60", "--seed", "9"]).exit_code == 0
+    first = _snapshot()
+    _wipe_reports()
+    assert runner.invoke(args=["portal", "demo", "--reports", "60", "--seed", "9"]).exit_code == 0
+    assert _snapshot() == first
+
+
+def test_replay_refuses_when_reports_exist_unless_asked_to_skip(app, runner, frozen):
+    factories.make_ticket(app.config, agency_code="TB-SKHDT", now=NOW)
+    result = runner.invoke(args=["portal", "demo", "--reports", "20"])
+    assert result.exit_code == 1 and "already has 1 reports" in result.output
+    result = runner.invoke(args=["portal", "demo", "--reports", "20", "--if-empty"])
+    assert result.exit_code == 0 and "nothing to do" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 1
+
+
+def test_replay_refuses_production_outside_demo_mode(app, runner, frozen, monkeypatch):
+    factories.make_user("alice", "coordinator")
+    monkeypatch.setitem(app.config, "DEMO_MODE", False)
+    result = runner.invoke(args=["portal", "demo", "--reports", "20", "--if-empty"])
+    assert result.exit_code == 1 and "refusing" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 0
+
+
+def test_bulk_rows_equal_what_the_services_record(runner, frozen):
+    """The bulk writer follows the services' rules: for the same seed, the same reports end in
+    the same state, with the same hold segments, history (escalations included) and ratings."""
+    def state():
+        tickets = db.session.execute(sa.select(
+            Ticket.code, Ticket.status, Ticket.agency_id, Ticket.ack_due, Ticket.answer_due,
+            Ticket.acknowledged_at, Ticket.answered_at, Ticket.closed_at, Ticket.paused_at,
+            Ticket.extended_at, Ticket.filed_by_id).order_by(Ticket.id)).all()
+        segments = db.session.execute(sa.select(
+            HoldSegment.ticket_id, HoldSegment.agency_id, HoldSegment.started_at,
+            HoldSegment.ended_at, HoldSegment.ack_due, HoldSegment.transfer_due,
+            HoldSegment.answer_due, HoldSegment.acknowledged_at, HoldSegment.outcome,
+            HoldSegment.on_time).order_by(HoldSegment.ticket_id, HoldSegment.id)).all()
+        events = db.session.execute(sa.select(
+            TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.actor_id,
+            TicketEvent.public, TicketEvent.body, TicketEvent.legal_basis)
+            .order_by(TicketEvent.ticket_id, TicketEvent.id)).all()
+        ratings = db.session.execute(sa.select(Rating.ticket_id, Rating.score, Rating.comment,
+                                               Rating.at).order_by(Rating.ticket_id, Rating.id)).all()
+        return tickets, segments, events, ratings
+    assert runner.invoke(args=["portal", "demo", "--reports", "80", "--seed", "11"]).exit_code == 0
+    replayed = state()
+    _wipe_reports()
+    assert runner.invoke(args=["portal", "demo", "--bulk", "--reports", "80", "--seed", "11"]).exit_code == 0
+    bulk = state()
+    assert bulk[2] and bulk[3]
+    for name, a, b in zip(("tickets", "segments", "events", "ratings"), replayed, bulk):
+        assert a == b, name
