@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 CATALOG := portal/translations
 
-.PHONY: run test install translations extract-messages update-messages db-upgrade seed e2e-deps clean
+.PHONY: run test install translations extract-messages update-messages db-upgrade seed demo-data e2e-deps clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,13 @@ seed: db-upgrade
 	PORTAL_DEMO_MODE=true $(BIN)/flask portal seed --demo
 	PORTAL_DEMO_MODE=true $(BIN)/flask routing warm
 
+# A living portal for a new user: a history of reports, loaded only when there are none.
+DEMO_REPORTS ?= 3000
+demo-data: seed
+	PORTAL_DEMO_MODE=true $(BIN)/flask portal demo --reports $(DEMO_REPORTS) --if-empty
+
 # The demo serves plain http, so its session cookie cannot be marked Secure.
-run: translations seed
+run: translations demo-data
 	PORTAL_DEMO_MODE=true PORTAL_SESSION_COOKIE_SECURE=false $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 node_modules/axe-core/axe.min.js: package.json

@@ -187,7 +187,8 @@ def demo_command(reports: int, seed: int, bulk: bool, if_empty: bool) -> None:
         result = demo_bulk.load(reports=reports, seed=seed, now=now, progress=_bulk_progress)
         db.session.commit()
         click.echo(f"bulk: {result.reports} reports, {result.segments} hold segments, "
-                   f"{result.events} events, {result.ratings} ratings in {result.seconds:.1f} s "
+                   f"{result.events} events, {result.ratings} ratings, {result.audit} audit "
+                   f"entries in {result.seconds:.1f} s "
                    f"({result.reports / result.seconds:,.0f} reports/s, "
                    f"{result.rows / result.seconds:,.0f} rows/s)")
         return

@@ -27,7 +27,8 @@ def problems(now: datetime) -> list[str]:
         events[event.ticket_id].append(event)
     for rating in db.session.scalars(sa.select(Rating)):
         ratings[rating.ticket_id].append(rating)
-    counters = dict(db.session.execute(sa.select(TrackingCounter.year, TrackingCounter.value)).all())
+    counters = dict(db.session.execute(
+        sa.select(TrackingCounter.year, TrackingCounter.value)).all())
     codes = set()
     for ticket in db.session.scalars(sa.select(Ticket).order_by(Ticket.id)):
         where = f"{ticket.code} ({ticket.status})"
@@ -65,7 +66,9 @@ def _ticket(ticket, segs, evs, rats, now) -> list[str]:
     if (status == Status.needs_info) != (ticket.paused_at is not None):
         out.append("paused clock does not match needs_info")
     if status in (Status.answered, Status.closed):
-        if not segs or segs[-1].outcome != HoldOutcome.answered or segs[-1].ended_at != ticket.answered_at:
+        last = segs[-1] if segs else None
+        if (last is None or last.outcome != HoldOutcome.answered
+                or last.ended_at != ticket.answered_at):
             out.append("answered but the last segment did not end with the answer")
     if status == Status.closed and (EventKind.closed not in kinds or ticket.closed_at is None):
         out.append("closed without a closing event")

@@ -23,7 +23,8 @@ from portal.models import TrackingCounter
 from portal.tickets.tracking import CODE_PREFIX
 
 TABLES = (("tickets", r.TICKET_COLUMNS), ("hold_segments", r.SEGMENT_COLUMNS),
-          ("ticket_events", r.EVENT_COLUMNS), ("ratings", r.RATING_COLUMNS))
+          ("ticket_events", r.EVENT_COLUMNS), ("ratings", r.RATING_COLUMNS),
+          ("audit_entries", r.AUDIT_COLUMNS))
 CHUNK = 20_000
 
 
@@ -33,11 +34,12 @@ class BulkResult:
     segments: int = 0
     events: int = 0
     ratings: int = 0
+    audit: int = 0
     seconds: float = 0.0
 
     @property
     def rows(self) -> int:
-        return self.reports + self.segments + self.events + self.ratings
+        return self.reports + self.segments + self.events + self.ratings + self.audit
 
 
 def load(*, reports: int, seed: int, now: datetime,
@@ -51,12 +53,13 @@ def load(*, reports: int, seed: int, now: datetime,
     writer.prepare()
     ids = _Ids(writer.next_ids(), _counters(), random.Random(f"receipts-{seed}"))
     actors, result = load_actors(), BulkResult()
+    codes = {agency.id: agency.code for agency in world.agencies}
     times = planner.receipts(reports)
     for start in range(0, reports, CHUNK):
         batch = _Batch()
         for receipt in times[start:start + CHUNK]:
             history = r.History(planner.story(receipt), policies=world.policies,
-                                index=world.index, actors=actors, now=now)
+                                index=world.index, actors=actors, codes=codes, now=now)
             history.run()
             batch.add(history, ids)
         writer.write(batch)
@@ -64,6 +67,7 @@ def load(*, reports: int, seed: int, now: datetime,
         result.segments += len(batch.segments)
         result.events += len(batch.events)
         result.ratings += len(batch.ratings)
+        result.audit += len(batch.audit)
         result.seconds = time.perf_counter() - started
         if progress:
             progress(result)
@@ -97,6 +101,7 @@ class _Batch:
         self.segments: list[tuple] = []
         self.events: list[tuple] = []
         self.ratings: list[tuple] = []
+        self.audit: list[tuple] = []
 
     def add(self, history: r.History, ids: _Ids) -> None:
         s, t = history.story, history.t
@@ -125,6 +130,9 @@ class _Batch:
         for answer, score, comment, at in history.ratings:
             self.ratings.append((ids.take("ratings"), ticket_id, event_id[answer], score,
                                  comment, at))
+        for at, actor, action, detail in history.audit:
+            self.audit.append((ids.take("audit_entries"), at, actor, action, ticket_id, None,
+                               detail))
 
 
 def _ticket_row(ticket_id: int, code: str, receipt_hash: str, filed_by: int | None, s: Story,
@@ -182,7 +190,7 @@ class _Writer:
 
     def write(self, batch: _Batch) -> None:
         for (table, columns), rows in zip(TABLES, (batch.tickets, batch.segments, batch.events,
-                                                   batch.ratings)):
+                                                   batch.ratings, batch.audit)):
             if rows:
                 self.write_table(table, columns, rows)
 
@@ -195,7 +203,7 @@ class _CopyWriter(_Writer):
         # Nobody else adds rows while ids are handed out; readers are not blocked.
         with self.raw.cursor() as cursor:
             cursor.execute("LOCK TABLE tickets, hold_segments, ticket_events, ratings, "
-                           "tracking_counters IN EXCLUSIVE MODE")
+                           "audit_entries, tracking_counters IN EXCLUSIVE MODE")
 
     def write_table(self, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
         with self.raw.cursor() as cursor:
@@ -208,7 +216,7 @@ class _CopyWriter(_Writer):
             for table, _ in TABLES:
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                f"(SELECT coalesce(max(id), 1) FROM {table}))")
-            cursor.execute("ANALYZE tickets, hold_segments, ticket_events, ratings")
+            cursor.execute("ANALYZE tickets, hold_segments, ticket_events, ratings, audit_entries")
 
 
 class _SqliteWriter(_Writer):

@@ -2,6 +2,7 @@
 escalation) without going through them: what bulk loading writes."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +25,7 @@ SEGMENT_COLUMNS = (
 EVENT_COLUMNS = ("id", "ticket_id", "kind", "at", "actor_id", "agency_id", "to_agency_id",
                  "public", "body", "legal_basis")
 RATING_COLUMNS = ("id", "ticket_id", "answer_event_id", "score", "comment", "at")
+AUDIT_COLUMNS = ("id", "at", "actor_id", "action", "ticket_id", "subject", "detail")
 
 ESCALATION_HOUR = 6  # the daily escalation job runs at 06:00 local time
 REMIND_DAYS_BEFORE, COORDINATOR_DAYS_LATE = 2, 5
@@ -49,12 +51,14 @@ class History:
     until ``Ids`` shifts them."""
 
     def __init__(self, story: Story, *, policies: dict[str, ClockPolicy], index: WorkdayIndex,
-                 actors: Actors, now: datetime) -> None:
+                 actors: Actors, codes: dict[int, str], now: datetime) -> None:
         self.story, self.index, self.actors, self.now = story, index, actors, now
+        self.codes = codes  # agency codes, for the audit log
         self.policy = policies[story.category]
         self.segments: list[dict] = []
         self.events: list[list] = []  # [at, kind, actor, agency, to_agency, public, body, basis]
         self.ratings: list[tuple[int, int, str | None, datetime]] = []  # answer event idx, ...
+        self.audit: list[tuple[datetime, int, str, str | None]] = []  # at, actor, action, detail
         self.pauses: list[tuple[datetime, datetime]] = []
         self.t: dict = {}
 
@@ -82,6 +86,9 @@ class History:
                agency=...) -> int:
         self.events.append([at, kind, actor, self.t["agency_id"] if agency is ... else agency,
                             to_agency, public, body, basis])
+        if actor is not None:  # as tickets/events.record: staff actions are audited
+            detail = None if to_agency is None else json.dumps({"to_agency": self.codes[to_agency]})
+            self.audit.append((at, actor, f"ticket.{kind}", detail))
         self.t["updated_at"] = at
         return len(self.events) - 1
 
@@ -143,7 +150,8 @@ class History:
     # --- one method per step kind --------------------------------------------------------------
 
     def _assign(self, step) -> None:
-        day_zero = local_day(step.at if self.t["status"] == "transferred" else self.story.received_at)
+        moved = self.t["status"] == "transferred"  # an agency receiving a transfer: its own time
+        day_zero = local_day(step.at if moved else self.story.received_at)
         self.t["agency_id"] = step.agency_id
         self._open(step.at, day_zero)
         self.t["status"] = "assigned"

@@ -149,11 +149,11 @@ class Planner:
         return Story(
             received_at=received_at, category=category, channel=channel,
             agency_id=filed_to.id if filed_to else None, procedure_id=procedure_id,
-            dossier_number=(f"000.00.{rng.randint(10, 99)}.H54-{day:%y%m%d}-{rng.randint(1, 9999):04d}"
-                            if procedure_id else None),
+            dossier_number=_dossier(rng, day) if procedure_id else None,
             subject=subject, description=description, locality=holder.locality,
             anonymous=anonymous,
-            identity_consent=not anonymous and category == Category.harassment and rng.random() < 0.3,
+            identity_consent=(not anonymous and category == Category.harassment
+                              and rng.random() < 0.3),
             business_name=None if anonymous else texts.business(rng),
             contact_name=None if anonymous else texts.person(rng),
             contact_phone=None if anonymous else f"09{rng.randint(10_000_000, 99_999_999)}",
@@ -222,8 +222,10 @@ class Planner:
                 last = asked
                 steps.append(Step(asked, "extend", text=rng.choice(texts.EXTENSION_REASONS),
                                   extra=rng.choice(texts.APOLOGIES)))
-                days = rng.randint(policy.answer_days - 2, policy.answer_days + policy.extension_days + 3)
-        answered = at_local(index.add(clock_day, max(1, days + paused)), rng.randint(7 * 60 + 30, 16 * 60 + 45))
+                days = rng.randint(policy.answer_days - 2,
+                                   policy.answer_days + policy.extension_days + 3)
+        answered = at_local(index.add(clock_day, max(1, days + paused)),
+                            rng.randint(7 * 60 + 30, 16 * 60 + 45))
         if answered <= last:
             answered = self._after(last, 0)
         basis = rng.choice(texts.LEGAL_BASES) if rng.random() < 0.25 + 0.6 * q else None
@@ -259,6 +261,10 @@ def _days(first: date, last: date):
     while day <= last:
         yield day
         day += timedelta(days=1)
+
+
+def _dossier(rng: random.Random, day: date) -> str:
+    return f"000.00.{rng.randint(10, 99)}.H54-{day:%y%m%d}-{rng.randint(1, 9999):04d}"
 
 
 def _category(rng: random.Random, quality: float) -> str:

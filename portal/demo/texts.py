@@ -10,7 +10,8 @@ from portal.routing import corpus
 
 # What reports in each sector are typically about (used in subjects).
 TOPICS: dict[str, tuple[str, ...]] = {
-    "planning_investment": ("đăng ký thành lập doanh nghiệp", "thay đổi nội dung đăng ký kinh doanh",
+    "planning_investment": ("đăng ký thành lập doanh nghiệp",
+                            "thay đổi nội dung đăng ký kinh doanh",
                             "chủ trương đầu tư dự án", "giấy chứng nhận đăng ký đầu tư"),
     "finance": ("thanh toán vốn đầu tư công", "thẩm định giá", "quyết toán dự án"),
     "tax": ("hoàn thuế giá trị gia tăng", "hóa đơn điện tử", "quyết toán thuế", "mã số thuế"),
@@ -39,7 +40,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "bank": ("vay vốn ưu đãi", "tín dụng cho doanh nghiệp nhỏ", "mở tài khoản doanh nghiệp"),
     "inspectorate": ("kết luận thanh tra", "thanh tra chồng chéo", "giải quyết khiếu nại"),
     "ppc_office": ("trả lời kiến nghị của UBND tỉnh", "lịch tiếp doanh nghiệp", "văn bản chỉ đạo"),
-    "service_center": ("tiếp nhận hồ sơ một cửa", "trả kết quả trực tuyến", "dịch vụ công mức độ 4"),
+    "service_center": ("tiếp nhận hồ sơ một cửa", "trả kết quả trực tuyến",
+                       "dịch vụ công mức độ 4"),
     "association": ("kết nối doanh nghiệp", "đối thoại doanh nghiệp", "hỗ trợ pháp lý"),
     "other": ("thủ tục hành chính", "hồ sơ của doanh nghiệp"),
 }
@@ -48,10 +50,12 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "delay": ("Hồ sơ {topic} quá hạn chưa có kết quả", "Chậm giải quyết {topic}",
               "Đã quá thời hạn luật định nhưng chưa nhận được {topic}",
               "Đề nghị đẩy nhanh tiến độ {topic}", "Hồ sơ {topic} bị treo nhiều ngày"),
-    "harassment": ("Cán bộ gây khó khăn khi làm {topic}", "Phản ánh việc gợi ý chi phí ngoài khi làm {topic}",
+    "harassment": ("Cán bộ gây khó khăn khi làm {topic}",
+                   "Phản ánh việc gợi ý chi phí ngoài khi làm {topic}",
                    "Thái độ không đúng mực khi tiếp nhận hồ sơ {topic}",
                    "Yêu cầu giấy tờ ngoài quy định khi làm {topic}"),
-    "unclear_procedure": ("Hướng dẫn không thống nhất về {topic}", "Không rõ thành phần hồ sơ {topic}",
+    "unclear_procedure": ("Hướng dẫn không thống nhất về {topic}",
+                          "Không rõ thành phần hồ sơ {topic}",
                           "Mỗi lần nộp một yêu cầu khác nhau khi làm {topic}",
                           "Đề nghị công khai quy trình {topic}"),
     "policy": ("Kiến nghị sửa đổi quy định về {topic}", "Quy định về {topic} chưa phù hợp thực tế",

@@ -31,8 +31,14 @@ def _counts() -> dict[str, int]:
             for model in (Ticket, HoldSegment, TicketEvent, Rating)}
 
 
+def _bulk(runner, reports: int, seed: int = 1):
+    return runner.invoke(args=["portal", "demo", "--bulk", "--reports", str(reports),
+                               "--seed", str(seed)])
+
+
 def _wipe_reports() -> None:
-    for table in ("ratings", "ticket_events", "hold_segments", "tickets", "tracking_counters"):
+    for table in ("audit_entries", "ratings", "ticket_events", "hold_segments", "tickets",
+                  "tracking_counters"):
         db.session.execute(sa.text(f"DELETE FROM {table}"))
     db.session.commit()
 
@@ -77,13 +83,13 @@ def test_bulk_is_deterministic_for_a_seed(runner, demo_world):
     def snapshot():
         return db.session.execute(sa.select(Ticket.code, Ticket.status, Ticket.agency_id,
                                             Ticket.answer_due).order_by(Ticket.id)).all()
-    assert runner.invoke(args=["portal", "demo", "--bulk", "--reports", "150", "--seed", "3"]).exit_code == 0
+    assert _bulk(runner, 150, 3).exit_code == 0
     first, counts = snapshot(), _counts()
     _wipe_reports()
-    assert runner.invoke(args=["portal", "demo", "--bulk", "--reports", "150", "--seed", "3"]).exit_code == 0
+    assert _bulk(runner, 150, 3).exit_code == 0
     assert snapshot() == first and _counts() == counts
     _wipe_reports()
-    assert runner.invoke(args=["portal", "demo", "--bulk", "--reports", "150", "--seed", "4"]).exit_code == 0
+    assert _bulk(runner, 150, 4).exit_code == 0
     assert snapshot() != first
 
 
@@ -100,7 +106,7 @@ def test_a_real_filing_after_bulk_gets_the_next_code(app, runner, demo_world):
 
 def test_bulk_appends_to_existing_reports(runner, demo_world):
     assert runner.invoke(args=["portal", "demo", "--bulk", "--reports", "100"]).exit_code == 0
-    assert runner.invoke(args=["portal", "demo", "--bulk", "--reports", "100", "--seed", "2"]).exit_code == 0
+    assert _bulk(runner, 100, 2).exit_code == 0
     assert _counts()["tickets"] == 200
     assert demo_checks.problems(NOW) == []
 
@@ -145,4 +151,5 @@ def test_workday_index_agrees_with_the_legal_clock():
             assert index.add(day, n) == add_working_days(day, n, calendar)
             moment = at_local(day, 9 * 60)
             assert index.deadline(day, n) == deadline(moment, n, calendar)
-        assert index.between(day, date(2025, 6, 1)) == working_days_between(day, date(2025, 6, 1), calendar)
+        end = date(2025, 6, 1)
+        assert index.between(day, end) == working_days_between(day, end, calendar)
