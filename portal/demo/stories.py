@@ -215,7 +215,7 @@ class Planner:
                 else round(rng.triangular(1, policy.answer_days, 2 + (1 - q) * 14)))
         if not first:
             days = max(1, days // 2)
-        if rng.random() < 0.07:
+        if first and rng.random() < 0.07:  # one extension per report
             asked = at_local(index.add(clock_day, policy.answer_days - rng.randint(3, 8) + paused),
                              rng.randint(8 * 60, 16 * 60))
             if asked > last:

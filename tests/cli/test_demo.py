@@ -12,6 +12,9 @@ from portal.deadlines.working_days import (WorkCalendar, add_working_days, deadl
                                            working_days_between)
 from portal.demo.calendar import WorkdayIndex, at_local
 from portal.extensions import db
+from portal.scoring.compute import compute_period
+from portal.scoring.inputs import input_rows
+from portal.scoring.periods import parse_period
 from portal.models import (EventKind, HoldSegment, Rating, Status, Ticket, TicketEvent,
                            TrackingCounter)
 from tests import demo_checks, factories
@@ -153,3 +156,15 @@ def test_workday_index_agrees_with_the_legal_clock():
             assert index.deadline(day, n) == deadline(moment, n, calendar)
         end = date(2025, 6, 1)
         assert index.between(day, end) == working_days_between(day, end, calendar)
+
+
+def test_the_scores_count_bulk_reports(runner, demo_world):
+    """Each report held for a working day counts once per holder; agencies get ranked."""
+    assert _bulk(runner, 1500, 2).exit_code == 0
+    period = parse_period("2024H2")
+    rows = list(input_rows(db.session, period, as_of=NOW))
+    codes = set(db.session.scalars(sa.select(Ticket.code)))
+    assert len(rows) > 300 and {row["ticket_code"] for row in rows} <= codes
+    scores = compute_period(db.session, period, as_of=NOW)
+    ranked = [a for a in scores.agencies if a.rank is not None]
+    assert len({a.group for a in ranked}) >= 2 and len({a.composite for a in ranked}) > 5

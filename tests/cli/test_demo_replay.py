@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from portal import clock
 from portal.extensions import db
+from portal.scoring.compute import compute_period
+from portal.scoring.periods import parse_period
 from portal.models import (AuditEntry, EventKind, HoldSegment, Rating, Status, Ticket,
                            TicketEvent, User)
 from tests import demo_checks, factories
@@ -94,7 +96,9 @@ def test_bulk_rows_equal_what_the_services_record(runner, frozen):
             Ticket.code, HoldSegment.agency_id, HoldSegment.started_at,
             HoldSegment.ended_at, HoldSegment.ack_due, HoldSegment.transfer_due,
             HoldSegment.answer_due, HoldSegment.acknowledged_at, HoldSegment.outcome,
-            HoldSegment.on_time).join(Ticket, Ticket.id == HoldSegment.ticket_id)
+            HoldSegment.on_time, HoldSegment.counted_from, HoldSegment.answer_working_days,
+            HoldSegment.cites_legal_basis, HoldSegment.rating, HoldSegment.reopened_at)
+            .join(Ticket, Ticket.id == HoldSegment.ticket_id)
             .order_by(Ticket.code, HoldSegment.id)).all()
         events = db.session.execute(sa.select(
             Ticket.code, TicketEvent.kind, TicketEvent.at, TicketEvent.actor_id,
@@ -108,13 +112,16 @@ def test_bulk_rows_equal_what_the_services_record(runner, frozen):
                                              AuditEntry.action, AuditEntry.detail)
                                    .join(Ticket, Ticket.id == AuditEntry.ticket_id)
                                    .order_by(Ticket.code, AuditEntry.id)).all()
-        return tickets, segments, events, ratings, audit
+        scores = [(a.code, a.n, a.composite, a.rank) for a in compute_period(
+            db.session, parse_period("2024H2"), as_of=NOW).agencies]
+        return tickets, segments, events, ratings, audit, scores
     assert runner.invoke(args=["portal", "demo", "--reports", "80", "--seed", "11"]).exit_code == 0
     replayed = state()
     _wipe_reports()
     bulk_run = runner.invoke(args=["portal", "demo", "--bulk", "--reports", "80", "--seed", "11"])
     assert bulk_run.exit_code == 0
     bulk = state()
-    assert bulk[2] and bulk[3]
-    for name, a, b in zip(("tickets", "segments", "events", "ratings", "audit"), replayed, bulk):
+    assert bulk[2] and bulk[3] and any(n for _code, n, _c, _r in bulk[5])
+    for name, a, b in zip(("tickets", "segments", "events", "ratings", "audit", "scores"),
+                          replayed, bulk):
         assert a == b, name
