@@ -196,7 +196,8 @@ def demo_command(reports: int, seed: int, bulk: bool, if_empty: bool) -> None:
         raise click.ClickException(
             f"the database already has {existing} reports; the realistic mode writes a whole "
             "history from an empty one (use --if-empty to skip, or --bulk to append)")
-    result = demo_replay.replay(reports=reports, seed=seed, now=now, config=current_app.config)
+    result = demo_replay.replay(reports=reports, seed=seed, now=now, config=current_app.config,
+                                progress=_replay_progress)
     db.session.commit()
     click.echo(f"demo: {result.reports} reports ({result.steps} actions through the services) "
                f"in {result.seconds:.1f} s ({result.reports / result.seconds:,.0f} reports/s)")
@@ -205,6 +206,10 @@ def demo_command(reports: int, seed: int, bulk: bool, if_empty: bool) -> None:
 def _bulk_progress(result) -> None:
     click.echo(f"  {result.reports:,} reports, {result.rows:,} rows, {result.seconds:.1f} s",
                err=True)
+
+
+def _replay_progress(filed: int, total: int) -> None:
+    click.echo(f"  {filed:,} of {total:,} reports filed", err=True)
 
 
 def _iso_date(value: str) -> date:

@@ -23,6 +23,7 @@ CHANNELS_WORKDAY = ((Channel.web, 48), (Channel.hotline, 15), (Channel.counter, 
                     (Channel.zalo, 8), (Channel.email, 7), (Channel.mail, 3), (Channel.api, 4))
 CHANNELS_DAY_OFF = ((Channel.web, 80), (Channel.zalo, 12), (Channel.email, 6), (Channel.api, 2))
 STAFF_CHANNELS = frozenset({Channel.hotline, Channel.counter, Channel.mail})
+STALL_WINDOW = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,6 @@ class Planner:
         procedure_id = None
         if filed_to is holder and holder.procedure_ids and rng.random() < 0.35:
             procedure_id = rng.choice(holder.procedure_ids)
-        anonymous = rng.random() < (0.6 if category == Category.harassment else 0.2)
         subject = texts.subject(rng, holder.sector, category)
         description = texts.description(rng, holder.sector, category)
         steps = self._steps(received_at, category, filed_to, holder, wrong)
@@ -151,14 +151,9 @@ class Planner:
             agency_id=filed_to.id if filed_to else None, procedure_id=procedure_id,
             dossier_number=_dossier(rng, day) if procedure_id else None,
             subject=subject, description=description, locality=holder.locality,
-            anonymous=anonymous,
-            identity_consent=(not anonymous and category == Category.harassment
-                              and rng.random() < 0.3),
-            business_name=None if anonymous else texts.business(rng),
-            contact_name=None if anonymous else texts.person(rng),
-            contact_phone=None if anonymous else f"09{rng.randint(10_000_000, 99_999_999)}",
             by_clerk=channel in STAFF_CHANNELS, priority=_priority(description),
-            steps=tuple(s for s in steps if s.at <= self.world.now))
+            steps=tuple(s for s in steps if s.at <= self.world.now),
+            **_reporter(rng, category))
 
     # --- the history -------------------------------------------------------------------------
 
@@ -195,27 +190,44 @@ class Planner:
                  holder: AgencyInfo, first: bool) -> None:
         """One agency's turn: acknowledge, maybe ask, maybe extend, answer, rate, reopen, close.
         Its legal clock counts from ``clock_day``."""
-        rng, index, q = self.rng, self.world.index, self.quality[holder.id]
-        policy, last = self.world.policies[category], start
+        q = self.quality[holder.id]
+        response = self._respond(steps, start, q)
+        if response is None:
+            return  # the reporter never replied to the question
+        if start > self.world.now - STALL_WINDOW and self.rng.random() < 0.03 + 0.1 * (1 - q):
+            return  # stalled: open and soon overdue (older reports were all answered some day)
+        last, paused = response
+        answered, late = self._answer(steps, last, clock_day, paused, category, q, first)
+        self._after_answer(steps, answered, category, holder, q, late, first)
+
+    def _respond(self, steps: list[Step], start: datetime, q: float) -> tuple[datetime, int] | None:
+        """Acknowledge (late at careless agencies), maybe ask the reporter; the clock's pause."""
+        rng, last, paused = self.rng, start, 0
         late_ack = rng.random() < 0.05 + 0.3 * (1 - q)
         if rng.random() < 0.85:
             last = self._after(start, rng.randint(2, 5) if late_ack else rng.randint(0, 1))
             steps.append(Step(last, "acknowledge"))
-        paused = 0
         if rng.random() < 0.06:
             asked = self._after(last, rng.randint(0, 2))
             steps.append(Step(asked, "request_info", text=rng.choice(texts.INFO_QUESTIONS)))
             if rng.random() < 0.1:
-                return  # the reporter never replied
+                return None
             last = self._after(asked, rng.randint(1, 6))
             steps.append(Step(last, "reply", text=rng.choice(texts.REPLIES)))
-            paused = index.between(local_day(asked), local_day(last))
+            paused = self.world.index.between(local_day(asked), local_day(last))
+        return last, paused
+
+    def _answer(self, steps: list[Step], last: datetime, clock_day: date, paused: int,
+                category: str, q: float, first: bool) -> tuple[datetime, bool]:
+        """Maybe the one extension, then the answer: its time and whether it was meant late."""
+        rng, index, policy = self.rng, self.world.index, self.world.policies[category]
         late = rng.random() < 0.04 + 0.4 * (1 - q) ** 2
         days = (rng.randint(policy.answer_days + 1, policy.answer_days * 2) if late
                 else round(rng.triangular(1, policy.answer_days, 2 + (1 - q) * 14)))
         if not first:
             days = max(1, days // 2)
         if first and rng.random() < 0.07:  # one extension per report
+            # At least 3 working days before the answer is due (the rule asks for 1).
             asked = at_local(index.add(clock_day, policy.answer_days - rng.randint(3, 8) + paused),
                              rng.randint(8 * 60, 16 * 60))
             if asked > last:
@@ -230,24 +242,27 @@ class Planner:
             answered = self._after(last, 0)
         basis = rng.choice(texts.LEGAL_BASES) if rng.random() < 0.25 + 0.6 * q else None
         steps.append(Step(answered, "answer", text=texts.answer(rng, category), extra=basis))
-        last = answered
-        score = None
+        return answered, late
+
+    def _after_answer(self, steps: list[Step], answered: datetime, category: str,
+                      holder: AgencyInfo, q: float, late: bool, first: bool) -> None:
+        """The rating, a reopening (once, within the window) or the agency closing it."""
+        rng, last, score = self.rng, answered, None
         if rng.random() < 0.6:
             score = _score(rng, q, on_time=not late)
             last = self._after(answered, rng.randint(0, 6))
-            good = score >= 4
-            steps.append(Step(last, "rate", score=score,
-                              text=rng.choice(texts.COMMENTS_GOOD if good else texts.COMMENTS_BAD)))
-        if first and ((score is not None and score <= 2 and rng.random() < 0.35)
-                      or (score is None and rng.random() < 0.03)):
-            reopened = at_local(index.add(local_day(answered), rng.randint(1, 9)),
+            comments = texts.COMMENTS_GOOD if score >= 4 else texts.COMMENTS_BAD
+            steps.append(Step(last, "rate", score=score, text=rng.choice(comments)))
+        unhappy = rng.random() < (0.35 if score is not None and score <= 2 else
+                                  0.03 if score is None else 0)
+        if first and unhappy:  # within the 10 working days the reporter has
+            reopened = at_local(self.world.index.add(local_day(answered), rng.randint(1, 9)),
                                 rng.randint(7 * 60, 21 * 60))
             if reopened <= last:
                 reopened = last + timedelta(minutes=rng.randint(5, 60))
             steps.append(Step(reopened, "reopen", text=rng.choice(texts.REOPEN_REASONS)))
             self._segment(steps, reopened, local_day(reopened), category, holder, first=False)
-            return
-        if rng.random() < 0.85:
+        elif rng.random() < 0.85:
             steps.append(Step(self._after(last, rng.randint(1, 10)), "close"))
 
 
@@ -261,6 +276,18 @@ def _days(first: date, last: date):
     while day <= last:
         yield day
         day += timedelta(days=1)
+
+
+def _reporter(rng: random.Random, category: str) -> dict:
+    """Who filed: anonymous more often for harassment, which may consent to be named."""
+    anonymous = rng.random() < (0.6 if category == Category.harassment else 0.2)
+    if anonymous:
+        return {"anonymous": True, "identity_consent": False, "business_name": None,
+                "contact_name": None, "contact_phone": None}
+    return {"anonymous": False,
+            "identity_consent": category == Category.harassment and rng.random() < 0.3,
+            "business_name": texts.business(rng), "contact_name": texts.person(rng),
+            "contact_phone": f"09{rng.randint(10_000_000, 99_999_999)}"}
 
 
 def _dossier(rng: random.Random, day: date) -> str:
