@@ -161,7 +161,7 @@ def _insert(table: sa.Table, columns: list[str], rows: list[list]) -> None:
     unknown = [name for name in columns if name not in known]
     if unknown:
         raise BackupError(f"{table.name}: columns {unknown} are not in this schema")
-    # Rows referring to their own table (an agency's successor) are linked after all exist.
+    # Rows referring to their own table are linked after all exist.
     self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
     records = [{name: _decode(known[name], value) for name, value in zip(columns, row)}
                for row in rows]

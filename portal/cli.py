@@ -21,6 +21,7 @@ from portal.directory import lookup
 from portal.deadlines import settings
 from portal.deadlines.working_days import add_working_days, local_day, working_days_between
 from portal.directory.loader import load_directory
+from portal.cli_directory import directory_cli
 from portal.extensions import db
 from portal.routing import corpus, evaluation, models_cache, router
 from portal.models import Role, User
@@ -394,3 +395,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(deadlines_cli)
     app.cli.add_command(routing_cli)
     app.cli.add_command(scores_cli)
+    app.cli.add_command(directory_cli)

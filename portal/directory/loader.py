@@ -1,19 +1,26 @@
-"""Load the directory data files into the database. Idempotent: a second run changes nothing."""
+"""Load directory data (agencies, successions, procedures) into the database.
+
+Idempotent: rows are matched by code (successions by their pair), so a second run changes
+nothing. The shipped files and ``flask directory import`` use the same format and the same
+validation (portal/directory/records.py).
+"""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 import yaml
 
+from portal.directory import records
 from portal.extensions import db
-from portal.models import Agency, AgencyGroup, Procedure, Sector
+from portal.models import Agency, AgencySuccession, Procedure
 
 DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
-AGENCY_FILES = ("agencies_thai_binh_2023.yaml",)
+# Order matters only for readability: successions are linked after every file's agencies exist.
+AGENCY_FILES = ("agencies_thai_binh_2023.yaml", "agencies_thai_binh_2025_interim.yaml",
+                "agencies_hung_yen_2025.yaml", "communes_hung_yen_2025.yaml")
 PROCEDURE_FILES = ("procedures_thai_binh_2023.yaml",)
 
 
@@ -28,67 +35,87 @@ class LoadResult:
         return self
 
 
-def _read(name: str, key: str) -> list[dict[str, Any]]:
-    with open(os.path.join(DATA_DIR, name), encoding="utf-8") as fh:
-        return yaml.safe_load(fh)[key]
+def read_file(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
 
 
-def _upsert(model, code: str, values: dict[str, Any], result: LoadResult):
-    row = db.session.scalar(sa.select(model).where(model.code == code))
-    if row is None:
-        row = model(code=code, **values)
-        db.session.add(row)
-        result.created += 1
-    elif any(getattr(row, k) != v for k, v in values.items()):
+def shipped_data() -> dict[str, list[dict[str, Any]]]:
+    """Every shipped data file merged into one document."""
+    merged: dict[str, list[dict[str, Any]]] = {"agencies": [], "successions": [], "procedures": []}
+    for name in AGENCY_FILES + PROCEDURE_FILES:
+        data = read_file(os.path.join(DATA_DIR, name))
+        for key in merged:
+            merged[key] += data.get(key) or []
+    return merged
+
+
+def _sync(row, values: dict[str, Any], result: LoadResult) -> None:
+    if any(getattr(row, k) != v for k, v in values.items()):
         for key, value in values.items():
             setattr(row, key, value)
         result.updated += 1
-    return row
 
 
-def _as_date(value: Any) -> date | None:
-    return date.fromisoformat(str(value)) if value else None
-
-
-def load_agencies(records: list[dict[str, Any]]) -> LoadResult:
-    """Insert or update agencies by code, then link successors. Flushes."""
-    result = LoadResult()
-    for rec in records:
-        _upsert(Agency, rec["code"], {
-            "name_vi": rec["name_vi"], "name_en": rec["name_en"], "sector": Sector(rec["sector"]),
-            "group": AgencyGroup(rec["group"]), "hotline": rec.get("hotline"),
-            "email": rec.get("email"), "locality": rec.get("locality"),
-            "valid_from": _as_date(rec["valid_from"]), "valid_to": _as_date(rec.get("valid_to")),
-            "source": rec.get("source")}, result)
+def _upsert_all(model, values_by_code: dict[str, dict[str, Any]], result: LoadResult) -> None:
+    existing = {row.code: row for row in db.session.scalars(
+        sa.select(model).where(model.code.in_(list(values_by_code))))}
+    for code, values in values_by_code.items():
+        if code in existing:
+            _sync(existing[code], values, result)
+        else:
+            db.session.add(model(code=code, **values))
+            result.created += 1
     db.session.flush()
-    by_code = {a.code: a for a in db.session.scalars(sa.select(Agency))}
-    for rec in records:
-        successor = by_code.get(rec["successor"]) if rec.get("successor") else None
-        agency = by_code[rec["code"]]
-        if agency.successor_id != (successor.id if successor else None):
-            agency.successor = successor
-            result.updated += 1
+
+
+def _agency_ids() -> dict[str, int]:
+    return {code: id_ for code, id_ in db.session.execute(sa.select(Agency.code, Agency.id))}
+
+
+def load_agencies(agencies: list[dict[str, Any]]) -> LoadResult:
+    result = LoadResult()
+    _upsert_all(Agency, {rec["code"]: records.agency_values(rec) for rec in agencies}, result)
+    return result
+
+
+def load_successions(successions: list[dict[str, Any]]) -> LoadResult:
+    result, ids = LoadResult(), _agency_ids()
+    existing = {(s.predecessor_id, s.successor_id): s
+                for s in db.session.scalars(sa.select(AgencySuccession))}
+    for rec in successions:
+        pair = (ids[rec["predecessor"].upper()], ids[rec["successor"].upper()])
+        values = {"on_date": records.as_date(rec["date"])}
+        if "note" in rec:  # a CSV import carries no notes; it keeps the ones already stored
+            values["note"] = rec["note"] or None
+        if pair in existing:
+            _sync(existing[pair], values, result)
+        else:
+            db.session.add(AgencySuccession(predecessor_id=pair[0], successor_id=pair[1], **values))
+            result.created += 1
     db.session.flush()
     return result
 
 
-def load_procedures(records: list[dict[str, Any]]) -> LoadResult:
-    result = LoadResult()
-    by_code = {a.code: a.id for a in db.session.scalars(sa.select(Agency))}
-    for rec in records:
-        _upsert(Procedure, rec["code"], {
-            "name_vi": rec["name_vi"], "name_en": rec["name_en"],
-            "agency_id": by_code[rec["agency"]], "target_value": rec.get("target_value"),
-            "target_unit": rec.get("target_unit"), "source": rec.get("source")}, result)
-    db.session.flush()
+def load_procedures(procedures: list[dict[str, Any]]) -> LoadResult:
+    result, ids = LoadResult(), _agency_ids()
+    _upsert_all(Procedure, {rec["code"]: records.procedure_values(rec, ids)
+                            for rec in procedures}, result)
+    return result
+
+
+def load_data(data: dict[str, Any]) -> LoadResult:
+    """Validate a whole document, then load it. Flushes; the caller commits.
+
+    :raises DirectoryInvalid: listing every problem found, before anything is written.
+    """
+    records.validate(data, known_codes=set(_agency_ids()))
+    result = load_agencies(data.get("agencies") or [])
+    result += load_successions(data.get("successions") or [])
+    result += load_procedures(data.get("procedures") or [])
     return result
 
 
 def load_directory() -> LoadResult:
     """Load every shipped data file. Flushes; the caller commits."""
-    result = LoadResult()
-    for name in AGENCY_FILES:
-        result += load_agencies(_read(name, "agencies"))
-    for name in PROCEDURE_FILES:
-        result += load_procedures(_read(name, "procedures"))
-    return result
+    return load_data(shipped_data())

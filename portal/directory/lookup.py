@@ -1,28 +1,40 @@
 """Directory look-ups shared by web, API and CLI."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Agency, Procedure
+from portal.models import Agency, AgencySuccession, Procedure, Sector
 from portal.models.vocab import GROUP_LABELS
 
 
-def agencies() -> list[Agency]:
-    return list(db.session.scalars(sa.select(Agency).order_by(Agency.group, Agency.name_vi)))
+def _valid_on(day: date):
+    return sa.and_(Agency.valid_from <= day,
+                   sa.or_(Agency.valid_to.is_(None), Agency.valid_to >= day))
+
+
+def agencies(*, on: date | None = None) -> list[Agency]:
+    """Every agency, or only those valid on ``on``."""
+    query = sa.select(Agency).order_by(Agency.group, Agency.name_vi)
+    if on is not None:
+        query = query.where(_valid_on(on))
+    return list(db.session.scalars(query))
 
 
 def procedures() -> list[Procedure]:
     return list(db.session.scalars(sa.select(Procedure).order_by(Procedure.name_vi)))
 
 
-def agency_choices(locale: str) -> list[tuple[int, str, str]]:
-    """(id, name, group label) for each agency, grouped for a select list."""
-    # Columns, not entities: every form page lists the whole directory.
+def agency_choices(locale: str, *, on: date | None = None) -> list[tuple[int, str, str]]:
+    """(id, name, group label) for each agency (valid on ``on`` if given), grouped for a select."""
+    # Columns, not entities: every form page lists the directory.
     name = Agency.name_en if locale == "en" else Agency.name_vi
-    rows = db.session.execute(sa.select(Agency.id, name, Agency.group)
-                              .order_by(Agency.group, Agency.name_vi))
-    return [(id_, label, str(GROUP_LABELS[group])) for id_, label, group in rows]
+    query = sa.select(Agency.id, name, Agency.group).order_by(Agency.group, Agency.name_vi)
+    if on is not None:
+        query = query.where(_valid_on(on))
+    return [(id_, label, str(GROUP_LABELS[group])) for id_, label, group in db.session.execute(query)]
 
 
 def procedure_choices(locale: str) -> list[tuple[int, str]]:
@@ -33,3 +45,58 @@ def procedure_choices(locale: str) -> list[tuple[int, str]]:
 
 def agency_by_code(code: str) -> Agency | None:
     return db.session.scalar(sa.select(Agency).where(Agency.code == code.upper()))
+
+
+def valid_agency(agency_id: int | None, day: date) -> Agency | None:
+    """The agency with this id if it exists and is valid on ``day``."""
+    agency = db.session.get(Agency, agency_id) if agency_id else None
+    return agency if agency is not None and agency.is_valid_on(day) else None
+
+
+def successions_from(agency: Agency) -> list[AgencySuccession]:
+    return list(db.session.scalars(
+        sa.select(AgencySuccession).where(AgencySuccession.predecessor_id == agency.id)
+        .order_by(AgencySuccession.on_date, AgencySuccession.successor_id)))
+
+
+def successions_to(agency: Agency) -> list[AgencySuccession]:
+    return list(db.session.scalars(
+        sa.select(AgencySuccession).where(AgencySuccession.successor_id == agency.id)
+        .order_by(AgencySuccession.on_date, AgencySuccession.predecessor_id)))
+
+
+def successors(agency: Agency) -> list[Agency]:
+    """The agencies that directly took over this one's work (several for a district)."""
+    return [s.successor for s in successions_from(agency)]
+
+
+def predecessors(agency: Agency) -> list[Agency]:
+    """The agencies whose work this one directly took over (several for a merged department)."""
+    return [s.predecessor for s in successions_to(agency)]
+
+
+def successors_of_sector(sector: Sector, *, on: date) -> list[Agency]:
+    """The agencies valid on ``on`` that succeeded the sector's former agencies (planning and
+    investment → finance), for a sector no agency valid then carries."""
+    found = {a.id: a for former in db.session.scalars(
+        sa.select(Agency).where(Agency.sector == sector, Agency.valid_from <= on))
+        for a in current_successors(former, on)}
+    return sorted(found.values(), key=lambda a: a.code)
+
+
+def current_successors(agency: Agency, day: date) -> list[Agency]:
+    """Following successions from ``agency``, the agencies valid on ``day``: itself if still valid."""
+    found: dict[int, Agency] = {}
+    seen, frontier = {agency.id}, [agency]
+    while frontier:
+        nxt = []
+        for item in frontier:
+            if item.is_valid_on(day):
+                found[item.id] = item
+                continue
+            for successor in successors(item):
+                if successor.id not in seen:
+                    seen.add(successor.id)
+                    nxt.append(successor)
+        frontier = nxt
+    return sorted(found.values(), key=lambda a: a.code)

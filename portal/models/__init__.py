@@ -1,5 +1,5 @@
 """Every model, imported here so Alembic autogenerate sees the whole schema."""
-from portal.models.agency import Agency, Procedure
+from portal.models.agency import Agency, AgencySuccession, Procedure
 from portal.models.audit import AuditEntry
 from portal.models.clock import CalendarOverride, SlaPolicy
 from portal.models.event import EventKind, TicketEvent
@@ -15,7 +15,7 @@ from portal.models.token import ApiToken
 from portal.models.user import User
 from portal.models.vocab import AgencyGroup, Category, Channel, Role, Sector, Status
 
-__all__ = ["Agency", "ApiToken", "AgencyGroup", "Attachment", "AuditEntry", "CalendarOverride", "Category", "Channel",
+__all__ = ["Agency", "AgencySuccession", "ApiToken", "AgencyGroup", "Attachment", "AuditEntry", "CalendarOverride", "Category", "Channel",
            "EventKind", "FlagDecision", "FlagKind", "HoldOutcome", "HoldSegment", "IdempotencyKey", "OutboxMessage",
            "Procedure", "PublishedRanking", "Rating", "ReviewFlag", "Role", "RoutingCorrection", "RoutingSuggestion",
            "ScoreDraft", "ScoringSetting", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]

@@ -24,16 +24,30 @@ class Agency(Base):
     locality: Mapped[str | None] = mapped_column(sa.String(120))
     valid_from: Mapped[date] = mapped_column(sa.Date)
     valid_to: Mapped[date | None] = mapped_column(sa.Date)
-    successor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     source: Mapped[str | None] = mapped_column(sa.String(500))
-
-    successor: Mapped[Agency | None] = relationship(remote_side=[id])
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi
 
     def is_valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class AgencySuccession(Base):
+    """From ``on_date`` the successor carries on (part of) the predecessor's work. An agency may
+    have several successors (a district's communes) and several predecessors (merged departments)."""
+    __tablename__ = "agency_successions"
+    __table_args__ = (sa.UniqueConstraint("predecessor_id", "successor_id",
+                                          name="uq_agency_successions_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    predecessor_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    successor_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    on_date: Mapped[date] = mapped_column(sa.Date)
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+
+    predecessor: Mapped[Agency] = relationship(foreign_keys=[predecessor_id])
+    successor: Mapped[Agency] = relationship(foreign_keys=[successor_id])
 
 
 class Procedure(Base):

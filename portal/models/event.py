@@ -29,6 +29,7 @@ class EventKind(StrEnum):
     reopened = "reopened"
     extended = "extended"
     escalated = "escalated"
+    moved = "moved"  # the holding agency was dissolved; its successor took the report over
 
 
 class TicketEvent(Base):

@@ -9,6 +9,7 @@ import re
 
 import sqlalchemy as sa
 
+from portal.directory import lookup
 from portal.extensions import db
 from portal.models import Agency, Sector
 from portal.routing.classifier import Model, Prediction
@@ -35,7 +36,9 @@ class Decision:
 def fitting_agencies(sectors: list[str], locality: str, text: str,
                      day: date) -> dict[str, list[Agency]]:
     """Per sector, the agencies valid on ``day`` (by code); local committees only where the
-    place fits. One query for all the suggested sectors."""
+    place fits. One query for all the suggested sectors. A sector no agency carries any more
+    (planning and investment after 2025) gets its former agencies' successors valid on ``day``
+    (the merged department)."""
     known = [Sector(s) for s in sectors if s in Sector.__members__]
     found: dict[str, list[Agency]] = {s: [] for s in sectors}
     if not known:
@@ -45,16 +48,20 @@ def fitting_agencies(sectors: list[str], locality: str, text: str,
                                     sa.or_(Agency.valid_to.is_(None), Agency.valid_to >= day))
             .order_by(Agency.code)):
         found[agency.sector.value].append(agency)
+    for sector in known:
+        if not found[sector.value] and sector != Sector.local_government:
+            found[sector.value] = lookup.successors_of_sector(sector, on=day)
     if found.get(Sector.local_government.value):
-        where = f" {' '.join(_WORDS.findall(fold(f'{locality} {text}').lower()))} "
         found[Sector.local_government.value] = [
             a for a in found[Sector.local_government.value]
-            if a.locality and _mentions(a.locality, where)]
+            if a.locality and names_place(a.locality, f"{locality} {text}")]
     return found
 
 
-def _mentions(place: str, where: str) -> bool:
-    """Is the place named? "tỉnh Thái Bình" names the province, not the city of Thái Bình."""
+def names_place(place: str, text: str) -> bool:
+    """Does the text name the place? "tỉnh Thái Bình" names the province, not the city of
+    Thái Bình."""
+    where = f" {' '.join(_WORDS.findall(fold(text).lower()))} "
     name = " ".join(_WORDS.findall(fold(place).lower()))
     return f" {name} " in where.replace(f" tinh {name} ", " ")
 

@@ -17,4 +17,5 @@ EVENT_LABELS = {
     EventKind.reopened: _l("Reopened by the reporter"),
     EventKind.extended: _l("Answer deadline extended"),
     EventKind.escalated: _l("Escalated"),
+    EventKind.moved: _l("Moved to the agency that succeeded the one holding it"),
 }

@@ -87,8 +87,8 @@ def test_classify_works_without_nltk_data(bare_machine):
     assert len(result["alternatives"]) == 3
     assert result["alternatives"][0]["sector"] == "customs"
     assert all(set(a) == {"sector", "probability", "agencies"} for a in result["alternatives"])
-    # Today's date decides the agency: the 2023 directory ends in 2025.
-    assert result["agency"] in {None, "TB-HQ"}
+    # Today's date decides the agency: after 1/3/2025 Thái Bình's customs is regional.
+    assert result["agency"] == "HQ-KV3"
     # The cached model was loaded, not retrained.
     assert sorted(os.listdir(bare_machine["PORTAL_ROUTING_MODEL_DIR"])) == files_before
 

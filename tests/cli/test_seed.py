@@ -9,7 +9,7 @@ import yaml
 from werkzeug.security import check_password_hash
 
 from portal.accounts.users import authenticate
-from portal.directory.loader import DATA_DIR
+from portal.directory.loader import DATA_DIR, shipped_data
 from portal.models import Agency, AgencyGroup, Procedure, Role, Sector, User
 
 PEOPLES_COMMITTEES = [f"TB-UBND-{c}" for c in ("TP", "DH", "HH", "KX", "QP", "TT", "TH", "VT")]
@@ -58,9 +58,10 @@ def dump(db) -> dict[str, list[tuple]]:
 
 def test_seed_loads_every_agency(runner, db):
     output = seeded(runner, "--no-demo")
-    records = _data("agencies_thai_binh_2023.yaml", "agencies")
-    procedures = _data("procedures_thai_binh_2023.yaml", "procedures")
-    assert f"directory: {len(records) + len(procedures)} created, 0 updated" in output
+    shipped = shipped_data()
+    records = shipped["agencies"]
+    created = sum(len(v) for v in shipped.values())
+    assert f"directory: {created} created, 0 updated" in output
     agencies = {a.code: a for a in db.session.scalars(sa.select(Agency))}
     assert set(agencies) == {r["code"] for r in records}
     assert set(NAMED_CODES) <= set(agencies)

@@ -320,11 +320,32 @@ def test_the_province_is_not_the_city(routing_model, directory):
     assert [a.code for a in both["local_government"]] == ["TB-UBND-TP"]
 
 
-def test_no_agency_is_valid_after_the_directory_ends(routing_model, directory):
+def test_after_the_merger_the_router_suggests_only_todays_agencies(routing_model, directory):
     decision = route(routing_model, CUSTOMS, day=date(2026, 3, 2))
     assert decision.prediction.sector.label == "customs"
-    assert decision.agency is None
-    assert [s.agencies for s in decision.suggestions] == [[], [], []]
+    assert decision.agency.code == "HQ-KV3"
+    suggested = [a for s in decision.suggestions for a in s.agencies]
+    assert suggested and all(a.is_valid_on(date(2026, 3, 2)) for a in suggested)
+
+
+@pytest.mark.parametrize("sector,day,codes", [
+    ("planning_investment", date(2024, 5, 10), ["TB-SKHDT"]),
+    ("planning_investment", date(2025, 4, 1), ["TB-STC"]),       # merged into finance 1/3/2025
+    ("planning_investment", date(2026, 3, 2), ["HY-STC"]),
+    ("labour", date(2026, 3, 2), ["HY-SNV"]),
+    ("natural_resources", date(2025, 4, 1), ["TB-SNNMT"]),
+    ("information_communications", date(2026, 3, 2), ["HY-SKHCN"]),
+])
+def test_sectors_map_to_the_merged_departments(directory, sector, day, codes):
+    assert [a.code for a in router.fitting_agencies([sector], "", "", day)[sector]] == codes
+
+
+def test_a_commune_picks_its_committee_after_the_merger(directory):
+    local = ["local_government"]
+    found = router.fitting_agencies(local, "Xã Thư Vũ, Tỉnh Hưng Yên", "", date(2026, 3, 2))
+    assert [a.locality for a in found["local_government"]] == ["Xã Thư Vũ"]
+    assert router.fitting_agencies(local, "huyện Vũ Thư", "", date(2026, 3, 2)) == {
+        "local_government": []}
 
 
 def test_below_the_threshold_nothing_is_chosen(routing_model, directory):

@@ -34,16 +34,13 @@ def client(new_client):
 
 @lru_cache(maxsize=1)
 def _directory_records():
-    return ([r for name in loader.AGENCY_FILES for r in loader._read(name, "agencies")],
-            [r for name in loader.PROCEDURE_FILES for r in loader._read(name, "procedures")])
+    return loader.shipped_data()
 
 
 @pytest.fixture
 def directory(db):
     """The shipped directory through the real loader; the YAML is parsed once per session."""
-    agencies, procedures = _directory_records()
-    result = loader.load_agencies(agencies)
-    result += loader.load_procedures(procedures)
+    result = loader.load_data(_directory_records())
     db.session.commit()
     return result
 
