@@ -18,13 +18,15 @@ import yaml
 from portal.routing.tokenizer import fold
 
 PROVINCE_CODE = 33                  # Hưng Yên in vietnam-provinces (GSO codes)
+PROVINCE_NAME = "Tỉnh Hưng Yên"
 CONVERTER_PROVINCE_CODE = "27"      # Hưng Yên in vietnam-address-converter's own coding
 OLD_DIRECTORY = "agencies_thai_binh_2023.yaml"
 OLD_PROVINCE = "Thái Bình"           # the old directory's province, merged into Hưng Yên
 COMMUNES_FILE = "communes_hung_yen_2025.yaml"
 ADDRESS_MAP_FILE = "address_map_hung_yen_2025.yaml"
 VALID_FROM = "2025-07-01"
-_PREFIX = re.compile(r"^(thanh pho|thi tran|thi xa|tinh|huyen|quan|phuong|xa|tp|tx|tt)\.?\s+")
+_PREFIX = re.compile(r"^(?:(?:thanh pho|thi tran|thi xa|tinh|huyen|quan|phuong|xa|tp|tx|tt)\.?"
+                     r"|[pxhqt]\.)\s+")
 
 
 def plain(name: str) -> str:
@@ -103,7 +105,7 @@ def write_generated(data_dir: str) -> tuple[int, int]:
                  "successions": _district_successions(data_dir, rows)}
     _dump(os.path.join(data_dir, COMMUNES_FILE), header, directory)
     _dump(os.path.join(data_dir, ADDRESS_MAP_FILE), header,
-          {"communes": found, "rows": rows})
+          {"province": PROVINCE_NAME, "communes": found, "rows": rows})
     return len(found), len(rows)
 
 

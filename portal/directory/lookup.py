@@ -47,12 +47,6 @@ def agency_by_code(code: str) -> Agency | None:
     return db.session.scalar(sa.select(Agency).where(Agency.code == code.upper()))
 
 
-def valid_agency(agency_id: int | None, day: date) -> Agency | None:
-    """The agency with this id if it exists and is valid on ``day``."""
-    agency = db.session.get(Agency, agency_id) if agency_id else None
-    return agency if agency is not None and agency.is_valid_on(day) else None
-
-
 def successions_from(agency: Agency) -> list[AgencySuccession]:
     return list(db.session.scalars(
         sa.select(AgencySuccession).where(AgencySuccession.predecessor_id == agency.id)

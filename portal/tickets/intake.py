@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
 from portal.deadlines.working_days import deadline, local_day
+from portal.directory import lookup
 from portal.extensions import db
 from portal.i18n import _l
 from portal.models import (Agency, Category, Channel, EventKind, Procedure, Status, Ticket,
@@ -58,6 +59,8 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
     :raises ValidationFailed: with (field, message) pairs for the form or API.
     """
     agency, procedure = _validate(data, config)
+    if procedure is not None:
+        agency = _holder_on(agency, local_day(now))
     decision = None
     if agency is None and config["ROUTING_ENABLED"]:
         decision = triage.route_new_report(data.subject, data.description, data.locality,
@@ -92,6 +95,12 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
     outbox.notify_reporter(ticket, "received", now=now)
     db.session.flush()
     return Filed(ticket, receipt)
+
+
+def _holder_on(agency: Agency, day: date) -> Agency | None:
+    """A procedure's agency, or the one successor doing its work on ``day`` (None: route it)."""
+    found = lookup.current_successors(agency, day)
+    return found[0] if len(found) == 1 else None
 
 
 def _identity(data: Submission) -> dict[str, Any]:

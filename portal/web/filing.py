@@ -1,12 +1,15 @@
 """Filing steps shared by the public form and the clerk's intake form."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, flash, redirect, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from portal import clock
-from portal.directory import lookup
+from portal.deadlines.working_days import local_day
+from portal.directory import addresses, lookup
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
@@ -15,20 +18,67 @@ from portal.dispatch import send_queued_mail
 from portal.web.public.forms import SubmissionForm
 
 
+def _today() -> date:
+    return local_day(clock.now_utc())
+
+
 def prepare(form: SubmissionForm) -> None:
-    locale = str(get_locale())
-    form.set_choices(lookup.agency_choices(locale), lookup.procedure_choices(locale))
+    """Only agencies and communes valid today are offered."""
+    locale, day = str(get_locale()), _today()
+    form.set_choices(lookup.agency_choices(locale, on=day), lookup.procedure_choices(locale),
+                     [(c.agency.id, c.name, c.province) for c in addresses.communes(day)])
+
+
+def suggest_commune(form: SubmissionForm, day: date) -> None:
+    """Convert the old address into today's commune and preselect it for the reporter to check."""
+    found = addresses.convert_old_address(form.locality.data or "", day)
+    form.address_checked.data = form.locality.data
+    if len(found) == 1:
+        form.commune.data = found[0].agency.id
+        form.commune_note = _("Your old address is now in %(commune)s. It is selected below: "
+                              "check it, then send the report.", commune=found[0].label)
+    elif found:
+        form.commune_note = _("Your old address may now be in one of: %(communes)s. Choose the "
+                              "right one below.", communes="; ".join(c.label for c in found))
+    else:
+        form.commune_note = _("The portal does not know this old address. Choose the commune or "
+                              "ward from the list.")
+
+
+def _unconfirmed_old_address(form: SubmissionForm, day: date) -> bool:
+    """An old address the reporter has not yet seen converted: show the suggestion first."""
+    text = (form.locality.data or "").strip()
+    return (not form.commune.data and bool(text) and text != (form.address_checked.data or "")
+            and bool(addresses.convert_old_address(text, day)))
+
+
+def _commune_errors(form: SubmissionForm, commune) -> list[tuple[str, str]]:
+    errors = []
+    if form.commune.data and commune is None:
+        errors.append(("commune", _("Choose a commune or ward from the list.")))
+    if form.commune_level.data and commune is None:
+        errors.append(("commune", _("Choose the commune or ward whose People's Committee the "
+                                    "problem is with.")))
+    return errors
 
 
 def file_report(form: SubmissionForm, channel: str):
     """Validate and file; on success remember the receipt for one showing and redirect."""
+    day = _today()
+    if form.is_submitted() and (form.find_commune.data or _unconfirmed_old_address(form, day)):
+        suggest_commune(form, day)
+        return None
     if not form.validate_on_submit():
+        return None
+    commune = addresses.commune_by_agency(form.commune.data, day)
+    if errors := _commune_errors(form, commune):
+        form.populate_errors(errors)
         return None
     filed_by = current_user if current_user.is_authenticated else None
     try:
-        filed = intake.submit_ticket(form.to_submission(channel=channel, language=str(get_locale())),
-                                     filed_by=filed_by, now=clock.now_utc(),
-                                     config=current_app.config)
+        filed = intake.submit_ticket(
+            form.to_submission(channel=channel, language=str(get_locale()), commune=commune),
+            filed_by=filed_by, now=clock.now_utc(), config=current_app.config)
     except ValidationFailed as exc:
         db.session.rollback()
         form.populate_errors(exc.errors)

@@ -11,11 +11,19 @@ from tests.api.conftest import assert_problem
 
 
 def test_agencies_and_procedures(client, directory):
-    agencies = client.get("/api/v1/agencies").get_json()["items"]
-    assert "TB-SXD" in {a["code"] for a in agencies}
+    agencies = client.get("/api/v1/agencies?on=all").get_json()["items"]
+    assert {"TB-SXD", "HY-SXD"} <= {a["code"] for a in agencies}
     procedures = client.get("/api/v1/procedures").get_json()["items"]
     assert procedures and all(p["agency"] for p in procedures)
     assert {p["agency"] for p in procedures} <= {a["code"] for a in agencies}
+
+
+def test_the_agencies_offered_for_filing_are_those_valid_today(client, directory):
+    today = {a["code"] for a in client.get("/api/v1/agencies").get_json()["items"]}
+    assert "HY-SXD" in today and "HQ-KV3" in today and not any(c.startswith("TB-") for c in today)
+    before = {a["code"] for a in client.get("/api/v1/agencies?on=2024-05-10").get_json()["items"]}
+    assert "TB-SXD" in before and not any(c.startswith("HY-") for c in before)
+    assert_problem(client.get("/api/v1/agencies?on=yesterday"), 422, "validation-failed")
 
 
 def test_scores_are_not_published(client):

@@ -17,11 +17,11 @@ REPORT = {"category": "delay", "subject": "Chậm cấp phép xây dựng",
 
 
 def test_file_json_report(client, directory):
-    response = client.post("/api/v1/reports", json={**REPORT, "agency_id": agency_id("TB-SXD")})
+    response = client.post("/api/v1/reports", json={**REPORT, "agency_id": agency_id("HY-SXD")})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert set(body) == {"code", "receipt", "status", "agency", "answer_due"}
-    assert body["status"] == "assigned" and body["agency"]["code"] == "TB-SXD"
+    assert body["status"] == "assigned" and body["agency"]["code"] == "HY-SXD"
     assert response.headers["Location"].endswith(f"/api/v1/reports/{body['code']}")
     filed = ticket(body["code"])
     assert filed.channel.value == "api" and filed.contact_name == "Lê Văn An"
@@ -34,7 +34,7 @@ def test_unrouted_report_has_no_agency(client, directory):
 
 
 def test_multipart_with_attachments(client, directory):
-    data = {"data": json.dumps({**REPORT, "agency_id": agency_id("TB-SXD")}),
+    data = {"data": json.dumps({**REPORT, "agency_id": agency_id("HY-SXD")}),
             "attachments": [(io.BytesIO(pdf_bytes()), "bien-nhan.pdf"),
                             (io.BytesIO(png_bytes()), "anh.png")]}
     response = client.post("/api/v1/reports", data=data, content_type="multipart/form-data")
@@ -61,7 +61,7 @@ def test_multipart_without_data_part(client, directory):
     ({**REPORT, "subject": ""}, ["subject"]),
     ({**REPORT, "subject": "x" * 201}, ["subject"]),
     ({**REPORT, "category": "weather"}, ["category"]),
-    ({**REPORT, "agency_id": "TB-SXD"}, ["agency_id"]),
+    ({**REPORT, "agency_id": "HY-SXD"}, ["agency_id"]),
     ({**REPORT, "agency_id": 999_999}, ["agency_id"]),
     ({**REPORT, "agency_id": 2**40}, ["agency_id"]),
     ({**REPORT, "anonymous": "yes"}, ["anonymous"]),
@@ -126,7 +126,7 @@ def _filed(client, **extra):
 
 
 def test_reporter_view(client, directory):
-    code, receipt = _filed(client, agency_id=agency_id("TB-SXD"))
+    code, receipt = _filed(client, agency_id=agency_id("HY-SXD"))
     response = client.get(f"/api/v1/reports/{code}", headers=receipt)
     assert response.status_code == 200
     view = response.get_json()
@@ -148,14 +148,14 @@ def test_unknown_code_or_wrong_receipt_is_the_same_404(client, directory, code, 
 
 
 def test_reply_rate_reopen(client, directory, bearer):
-    code, receipt = _filed(client, agency_id=agency_id("TB-SXD"))
+    code, receipt = _filed(client, agency_id=agency_id("HY-SXD"))
     reply = client.post(f"/api/v1/reports/{code}/replies", json={"body": "Bổ sung giấy tờ"},
                         headers=receipt)
     assert reply.status_code == 200
     assert reply.get_json()["timeline"][-1]["kind"] == "reporter_replied"
     assert_problem(client.post(f"/api/v1/reports/{code}/rating", json={"score": 5},
                                headers=receipt), 409, "invalid-transition")
-    officer = bearer("officer", "TB-SXD")
+    officer = bearer("officer", "HY-SXD")
     version = ticket(code).version
     answered = client.post(f"/api/v1/staff/reports/{code}/answer", headers=officer, json={
         "version": version, "body": "Đã cấp phép.", "legal_basis": "Luật Xây dựng 2014"})

@@ -54,7 +54,7 @@ def live_server(app, db, directory, make_user):
     stopped (and its socket closed) before that happens.
     """
     make_user("e2e.coordinator", Role.coordinator)
-    make_user("e2e.officer.sxd", Role.officer, "TB-SXD")
+    make_user("e2e.officer.sxd", Role.officer, "HY-SXD")
     db.session.remove()  # hold no connection or transaction while the server writes
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)

@@ -27,7 +27,7 @@ ANSWER = ("Sở đã kiểm tra: hồ sơ thiếu bản vẽ mặt bằng. Chún
           "giấy phép sẽ được cấp trong 5 ngày làm việc kể từ khi bổ sung.")
 LEGAL_BASIS = "Nghị định 15/2021/NĐ-CP, Điều 102"
 COMMENT = "Cảm ơn Sở đã trả lời rõ ràng, đúng hạn."
-CONSTRUCTION = "Sở Xây dựng tỉnh Thái Bình"  # directory data (name_vi of TB-SXD), not the catalogue
+CONSTRUCTION = "Sở Xây dựng tỉnh Hưng Yên"  # directory data (name_vi of HY-SXD), not the catalogue
 
 
 def _tiny_pdf() -> bytes:
@@ -305,7 +305,7 @@ def test_file_assign_answer_track_rate(browser, live_server, axe_source, vi, db)
     ticket = db.session.scalar(sa.select(Ticket).where(Ticket.code == code))
     assert ticket is not None
     assert ticket.status == Status.answered
-    assert ticket.agency is not None and ticket.agency.code == "TB-SXD"
+    assert ticket.agency is not None and ticket.agency.code == "HY-SXD"
     assert ticket.subject == SUBJECT and ticket.contact_email == EMAIL
     assert [a.original_name for a in ticket.attachments] == ["giay-bien-nhan-ho-so.pdf"]
     ratings = db.session.scalars(sa.select(Rating).where(Rating.ticket_id == ticket.id)).all()

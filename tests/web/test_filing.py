@@ -29,11 +29,11 @@ def test_filing_page_renders_a_form_with_csrf(client, directory):
     assert 'enctype="multipart/form-data"' in body
     assert 'name="csrf_token"' in body
     # Agencies and procedures are listed by name, in the chosen language.
-    assert "Thai Binh Department of Construction" in body and "Construction permit" in body
+    assert "Hung Yen Department of Construction" in body and "Construction permit" in body
 
 
 def test_happy_path_gives_code_and_a_receipt_shown_once(client, directory, app):
-    response = post_report(client, agency_id=agency_id("TB-SXD"), subject=SUBJECT,
+    response = post_report(client, agency_id=agency_id("HY-SXD"), subject=SUBJECT,
                            description=DESCRIPTION, contact_name="Nguyễn Văn An",
                            contact_email="An.Nguyen@Example.vn", contact_phone="0912 345 678",
                            business_name="Công ty TNHH Minh An")
@@ -60,7 +60,7 @@ def test_happy_path_gives_code_and_a_receipt_shown_once(client, directory, app):
     assert "cannot be shown again" in text(second)
 
     filed = ticket(code)
-    assert filed.status == Status.assigned and filed.agency.code == "TB-SXD"
+    assert filed.status == Status.assigned and filed.agency.code == "HY-SXD"
     assert filed.channel == Channel.web and filed.category == Category.delay
     assert (filed.subject, filed.description) == (SUBJECT, DESCRIPTION)
     assert filed.contact_name == "Nguyễn Văn An"
@@ -90,7 +90,7 @@ def test_procedure_without_agency_goes_to_the_procedures_agency(client, director
     code, _ = file_report(client, procedure_id=procedure_id("CONSTRUCTION-PERMIT"),
                           dossier_number="000.00.17.H57-230303-0001")
     filed = ticket(code)
-    assert filed.agency.code == "TB-SXD"
+    assert filed.agency.code == "HY-SXD"
     assert filed.status == Status.assigned
     assert filed.procedure.code == "CONSTRUCTION-PERMIT"
     assert filed.dossier_number == "000.00.17.H57-230303-0001"
@@ -98,9 +98,9 @@ def test_procedure_without_agency_goes_to_the_procedures_agency(client, director
 
 def test_procedure_agency_officer_sees_it_in_the_inbox(client, staff, directory):
     code, _ = file_report(client, procedure_id=procedure_id("CONSTRUCTION-PERMIT"))
-    officer = staff("officer", "TB-SXD")
+    officer = staff("officer", "HY-SXD")
     assert code in text(officer.get("/inbox"))
-    assert code not in text(staff("officer", "TB-SKHDT").get("/inbox"))
+    assert code not in text(staff("officer", "HY-STC").get("/inbox"))
 
 
 def test_no_agency_means_new_and_waiting_in_triage(client, staff, directory):
@@ -111,7 +111,7 @@ def test_no_agency_means_new_and_waiting_in_triage(client, staff, directory):
 
 
 def test_anonymous_report_keeps_no_contact_details(client, staff, directory):
-    code, receipt = file_report(client, agency_id=agency_id("TB-SXD"), anonymous="y",
+    code, receipt = file_report(client, agency_id=agency_id("HY-SXD"), anonymous="y",
                                 contact_name="Trần Thị Bình", contact_email="binh@example.vn",
                                 contact_phone="0987654321", business_name="Hộ kinh doanh Bình",
                                 identity_consent="y")
@@ -119,7 +119,7 @@ def test_anonymous_report_keeps_no_contact_details(client, staff, directory):
     assert filed.anonymous is True and filed.identity_consent is False
     assert (filed.contact_name, filed.contact_email, filed.contact_phone,
             filed.business_name) == (None, None, None, None)
-    page = text(staff("head", "TB-SXD").get(f"/inbox/{code}"))
+    page = text(staff("head", "HY-SXD").get(f"/inbox/{code}"))
     assert "Filed anonymously." in page
     assert "Trần Thị Bình" not in page and "binh@example.vn" not in page
 
@@ -136,7 +136,7 @@ ALLOWED = [
 
 
 def test_five_attachments_of_the_allowed_types_are_stored(client, staff, directory, app):
-    code, _ = file_report(client, agency_id=agency_id("TB-SXD"),
+    code, _ = file_report(client, agency_id=agency_id("HY-SXD"),
                           files=[(data, name) for data, name, _ in ALLOWED])
     stored = sorted(ticket(code).attachments, key=lambda a: a.id)
     assert [(a.original_name, a.content_type, a.size) for a in stored] == [
@@ -153,7 +153,7 @@ def test_five_attachments_of_the_allowed_types_are_stored(client, staff, directo
         assert download.data == ALLOWED[0][0]
         assert download.mimetype == "application/pdf"
         assert "attachment" in download.headers["Content-Disposition"]
-    officer = staff("officer", "TB-SXD")
+    officer = staff("officer", "HY-SXD")
     with officer.get(f"/inbox/attachments/{stored[4].id}") as download:
         assert download.status_code == 200 and download.data == ALLOWED[4][0]
 
@@ -287,6 +287,6 @@ def test_post_with_another_sessions_token_is_refused(client, new_client, directo
 
 def test_named_procedure_decides_the_agency_over_the_chosen_one(client, directory):
     # DESIGN §5.1: the procedure's agency owns the report, whatever agency was ticked.
-    code, _ = file_report(client, agency_id=agency_id("TB-STP"),
+    code, _ = file_report(client, agency_id=agency_id("HY-STP"),
                           procedure_id=procedure_id("CONSTRUCTION-PERMIT"))
-    assert ticket(code).agency_id == agency_id("TB-SXD")
+    assert ticket(code).agency_id == agency_id("HY-SXD")

@@ -25,12 +25,12 @@ def test_intake_form_offers_staff_channels_only(clerk):
 
 @pytest.mark.parametrize("channel", ["hotline", "counter"])
 def test_clerk_files_with_the_channel_recorded(clerk, new_client, channel):
-    code, receipt = file_report(clerk, URL, channel=channel, agency_id=agency_id("TB-CT"),
+    code, receipt = file_report(clerk, URL, channel=channel, agency_id=agency_id("HY-THUE"),
                                 contact_name="Người gọi đường dây nóng",
                                 contact_phone="0227 3831 234")
     filed = ticket(code)
     assert filed.channel == Channel(channel)
-    assert filed.status == Status.assigned and filed.agency.code == "TB-CT"
+    assert filed.status == Status.assigned and filed.agency.code == "HY-THUE"
     assert filed.filed_by_id is not None
     assert filed.contact_phone == "0227 3831 234"
     first = events(code)[0]

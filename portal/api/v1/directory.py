@@ -1,13 +1,32 @@
 """The public directory (agencies and procedures) and the published scores."""
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from datetime import date
 
+from flask import current_app, jsonify, request
+
+from portal import clock
 from portal.api.v1 import bp
 from portal.api.v1.errors import Problem
+from portal.deadlines.working_days import local_day
 from portal.directory import lookup
 from portal.extensions import db, limiter
+from portal.i18n import _
 from portal.scoring import export, publish
+
+
+def _on() -> date | None:
+    """?on=YYYY-MM-DD: agencies valid that day; ?on=all: the whole history; default today."""
+    value = request.args.get("on", "")
+    if value == "all":
+        return None
+    if not value:
+        return local_day(clock.now_utc())
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Problem("validation-failed", errors=[
+            ("on", _("Give a date as YYYY-MM-DD, or “all”."))]) from None
 
 
 @bp.get("/agencies")
@@ -15,7 +34,9 @@ def agencies():
     return jsonify({"items": [
         {"id": a.id, "code": a.code, "name_vi": a.name_vi, "name_en": a.name_en,
          "sector": a.sector.value, "group": a.group.value, "locality": a.locality,
-         "hotline": a.hotline, "email": a.email} for a in lookup.agencies()]})
+         "hotline": a.hotline, "email": a.email, "valid_from": a.valid_from.isoformat(),
+         "valid_to": a.valid_to.isoformat() if a.valid_to else None}
+        for a in lookup.agencies(on=_on())]})
 
 
 @bp.get("/procedures")

@@ -106,7 +106,8 @@ def _components() -> dict:
             "input_pairs": _PAIRS, "excluded_pairs": _PAIRS}),
         "AgencyList": _obj({"items": {"type": "array", "items": _obj({
             "id": INT, "code": STR, "name_vi": STR, "name_en": STR, "sector": STR, "group": STR,
-            "locality": _null(STR), "hotline": _null(STR), "email": _null(STR)})}}),
+            "locality": _null(STR), "hotline": _null(STR), "email": _null(STR),
+            "valid_from": STR, "valid_to": _null(STR)})}}),
         "ProcedureList": _obj({"items": {"type": "array", "items": _obj({
             "id": INT, "code": STR, "name_vi": STR, "name_en": STR, "agency": STR,
             "target_value": _null(INT), "target_unit": _null(STR)})}}),
@@ -201,8 +202,14 @@ def _paths() -> dict:
             "responses": {"200": _ok("StaffReport"), **_STAFF_ERRORS}}},
         **{f"/staff/reports/{{code}}/{action}": _staff_action(action, spec)
            for action, (spec, _service) in ACTIONS.items()},
-        "/agencies": {"get": {"summary": "Agencies", "operationId": "agencies",
-                              "responses": {"200": _ok("AgencyList")}}},
+        "/agencies": {"get": {
+            "summary": "Agencies", "operationId": "agencies",
+            "description": "By default the agencies valid today, the ones a report can be filed "
+                           "with; `on` asks for another day or, with `all`, the whole history.",
+            "parameters": [{"name": "on", "in": "query", "required": False, "schema": STR,
+                            "description": "YYYY-MM-DD or all"}],
+            "responses": {"200": _ok("AgencyList"),
+                          "422": _problem("Invalid date.", validation=True)}}},
         "/procedures": {"get": {"summary": "Procedures", "operationId": "procedures",
                                 "responses": {"200": _ok("ProcedureList")}}},
         "/scores/{period}": {"get": {

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, HiddenField, RadioField, SelectField, StringField,
+                     SubmitField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.i18n import _l
@@ -21,6 +22,7 @@ def _optional_id(value):
 
 
 class SubmissionForm(PortalForm):
+    commune_note: str | None = None  # the old-address suggestion shown above the commune picker
     category = RadioField(_l("What is the problem?"),
                           choices=choices([(k.value, v) for k, v in CATEGORY_LABELS.items()]),
                           validators=[InputRequired(message=_l("Choose what the report is about."))],
@@ -41,7 +43,19 @@ class SubmissionForm(PortalForm):
         description=_l("Dates, places, the office or counter, what was asked of you. "
                        "Do not name yourself here if you want to stay anonymous."),
         render_kw={"rows": 8})
-    locality = StringField(_l("Your commune, ward or district"), validators=[Length(max=120)])
+    commune = SelectField(_l("Commune or ward (xã, phường) concerned"), coerce=_optional_id,
+                          validators=[Optional()], validate_choice=False,
+                          description=_l("Since 1/7/2025 there are no districts: choose the commune "
+                                         "or ward."))
+    commune_level = BooleanField(_l("The problem is with this commune's or ward's People's "
+                                    "Committee"))
+    locality = StringField(
+        _l("Address before 1/7/2025, or another place"), validators=[Length(max=120)],
+        description=_l("Only know the old address (xã, huyện, tỉnh Thái Bình)? Type it and press "
+                       "“Find the new commune”; check the suggestion before sending."))
+    find_commune = SubmitField(_l("Find the new commune"))
+    # The old address the portal last suggested a commune for: the reporter has seen it.
+    address_checked = HiddenField()
     anonymous = BooleanField(_l("File anonymously (no name, no contact details are kept)"))
     business_name = StringField(_l("Business name"), validators=[Length(max=200)])
     contact_name = StringField(_l("Your name"), validators=[Length(max=120)])
@@ -55,22 +69,29 @@ class SubmissionForm(PortalForm):
         _l("Attachments"), description=_l("Up to 5 files: PDF, JPG, PNG, DOCX or XLSX, 10 MB each."),
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"})
 
-    def set_choices(self, agencies, procedures) -> None:
-        """``agencies``: (id, name, group label) triples; ``procedures``: (id, name) pairs."""
+    def set_choices(self, agencies, procedures, communes) -> None:
+        """``agencies``: (id, name, group label) triples; ``procedures``: (id, name) pairs;
+        ``communes``: (committee id, commune name, province name) triples."""
         self.agency_id.choices = choices([("", _l("I don't know"))]) + choices(
             [(a[0], a[1]) for a in agencies], [a[2] for a in agencies])
         self.procedure_id.choices = choices([("", _l("I don't know / none"))] + procedures)
+        self.commune.choices = choices([("", _l("Choose the commune or ward"))]) + choices(
+            [(c[0], c[1]) for c in communes], [c[2] for c in communes])
 
     def uploads(self) -> list[Upload]:
         return [Upload(f.filename or "", f.read()) for f in (self.attachments.data or [])
                 if f and f.filename]
 
-    def to_submission(self, *, channel: str, language: str) -> Submission:
+    def to_submission(self, *, channel: str, language: str, commune=None) -> Submission:
+        """``commune``: the picked commune (addresses.Commune); its committee owns the report
+        when the reporter says the problem is with it."""
+        agency_id = commune.agency.id if commune and self.commune_level.data else self.agency_id.data
         return Submission(
             category=self.category.data or "", subject=self.subject.data or "",
             description=self.description.data or "", channel=channel,
-            agency_id=self.agency_id.data, procedure_id=self.procedure_id.data,
-            dossier_number=self.dossier_number.data or "", locality=self.locality.data or "",
+            agency_id=agency_id, procedure_id=self.procedure_id.data,
+            dossier_number=self.dossier_number.data or "",
+            locality=commune.label if commune else self.locality.data or "",
             anonymous=self.anonymous.data, business_name=self.business_name.data or "",
             contact_name=self.contact_name.data or "", contact_email=self.contact_email.data or "",
             contact_phone=self.contact_phone.data or "",

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal import clock
 from portal.accounts import permissions
+from portal.deadlines.working_days import local_day
 from portal.directory import lookup
 from portal.errors import PortalError, ValidationFailed
 from portal.extensions import db
@@ -34,7 +35,7 @@ def index():
     page = queries.triage(size=current_app.config["INBOX_PAGE_SIZE"],
                           after=queries.Cursor.parse(request.args.get("after")),
                           before=queries.Cursor.parse(request.args.get("before")))
-    agencies = lookup.agency_choices(str(get_locale()))
+    agencies = lookup.agency_choices(str(get_locale()), on=local_day(clock.now_utc()))
     choices = web_choices([(0, _("Choose an agency"))]) + web_choices(
         [(a[0], a[1]) for a in agencies], [a[2] for a in agencies])
     suggestions = routing_triage.suggestions_for(page.items)

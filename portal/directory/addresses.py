@@ -1,0 +1,84 @@
+"""Addresses before and after 1/7/2025: the commune picker's options and the conversion of an
+old district-based address ("xã Vũ Hội, huyện Vũ Thư, tỉnh Thái Bình") to today's commune,
+from the map generated out of vietnam-address-converter (portal/directory/generate.py).
+
+The converter package itself is not called at run time: building its index takes about 25 s,
+too slow for a web request, so its mapping rows are shipped as a data file instead.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from portal.directory import lookup
+from portal.directory.generate import ADDRESS_MAP_FILE, commune_code, plain
+from portal.directory.loader import DATA_DIR, read_file
+from portal.extensions import db
+from portal.models import Agency, AgencyGroup
+
+
+@dataclass(frozen=True)
+class Commune:
+    """A commune-level unit in force today and its people's committee."""
+    agency: Agency
+    name: str          # "Xã Thư Vũ"
+    province: str      # "Tỉnh Hưng Yên"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.province}"
+
+
+@lru_cache(maxsize=1)
+def _address_map() -> dict[str, Any]:
+    path = os.path.join(DATA_DIR, ADDRESS_MAP_FILE)
+    return read_file(path) if os.path.exists(path) else {"rows": [], "communes": []}
+
+
+def province_name() -> str:
+    return _address_map().get("province") or ""
+
+
+def communes(day: date) -> list[Commune]:
+    """The local committees valid on ``day``, as the communes a reporter picks from."""
+    province = province_name()
+    return sorted((Commune(a, a.locality, province) for a in lookup.agencies(on=day)
+                   if a.group == AgencyGroup.local and a.locality),
+                  key=lambda c: plain(c.name))
+
+
+def commune_by_agency(agency_id: int | None, day: date) -> Commune | None:
+    """The commune whose committee has this id, if it is one valid on ``day``."""
+    agency = db.session.get(Agency, agency_id) if agency_id else None
+    if agency is None or agency.group != AgencyGroup.local or not agency.locality \
+            or not agency.is_valid_on(day):
+        return None
+    return Commune(agency, agency.locality, province_name())
+
+
+def _parts(text: str) -> set[str]:
+    return {plain(part) for part in text.replace(";", ",").split(",") if part.strip()}
+
+
+def _matches(row: dict[str, Any], parts: set[str]) -> bool:
+    if plain(row["ward"]) not in parts:
+        return False
+    named_district = plain(row["district"]) in parts
+    named_province = plain(row["province"]) in parts
+    # "xã Vũ Hội" alone may exist in several districts; a district or province narrows it.
+    return named_district or named_province or len(parts) == 1
+
+
+def convert_old_address(text: str, day: date) -> list[Commune]:
+    """Today's communes an old address may now belong to: usually one; none when the map does
+    not know the address; several when the old ward name is ambiguous."""
+    parts = _parts(text)
+    if not parts:
+        return []
+    rows = [r for r in _address_map()["rows"] if _matches(r, parts)]
+    district_rows = [r for r in rows if plain(r["district"]) in parts]
+    codes = {commune_code(r["commune"]) for r in (district_rows or rows)}
+    return [c for c in communes(day) if c.agency.code in codes]
