@@ -59,26 +59,27 @@ def commune_by_agency(agency_id: int | None, day: date) -> Commune | None:
     return Commune(agency, agency.locality, province_name())
 
 
-def _parts(text: str) -> set[str]:
-    return {plain(part) for part in text.replace(";", ",").split(",") if part.strip()}
+def _parts(text: str) -> list[str]:
+    """The address's comma-separated parts, most specific first ("xã …, huyện …, tỉnh …")."""
+    return [plain(part) for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-def _matches(row: dict[str, Any], parts: set[str]) -> bool:
-    if plain(row["ward"]) not in parts:
-        return False
-    named_district = plain(row["district"]) in parts
-    named_province = plain(row["province"]) in parts
-    # "xã Vũ Hội" alone may exist in several districts; a district or province narrows it.
-    return named_district or named_province or len(parts) == 1
+def _rows_for(parts: list[str]) -> list[dict[str, Any]]:
+    """Rows whose old ward is the first part naming one, narrowed by the parts after it (a
+    district or province), so "huyện Vũ Thư" never matches "thị trấn Vũ Thư"."""
+    rows = _address_map()["rows"]
+    for i, part in enumerate(parts):
+        wider = set(parts[i + 1:])
+        found = [r for r in rows if plain(r["ward"]) == part
+                 and (not wider or plain(r["district"]) in wider or plain(r["province"]) in wider)]
+        if found:
+            in_district = [r for r in found if plain(r["district"]) in wider]
+            return in_district or found
+    return []
 
 
 def convert_old_address(text: str, day: date) -> list[Commune]:
     """Today's communes an old address may now belong to: usually one; none when the map does
     not know the address; several when the old ward name is ambiguous."""
-    parts = _parts(text)
-    if not parts:
-        return []
-    rows = [r for r in _address_map()["rows"] if _matches(r, parts)]
-    district_rows = [r for r in rows if plain(r["district"]) in parts]
-    codes = {commune_code(r["commune"]) for r in (district_rows or rows)}
+    codes = {commune_code(r["commune"]) for r in _rows_for(_parts(text))}
     return [c for c in communes(day) if c.agency.code in codes]

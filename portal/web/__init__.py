@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.account.views import bp as account_bp
     from portal.web.admin.views import bp as admin_bp
     from portal.web.auth.views import bp as auth_bp
+    from portal.web.directory.views import bp as directory_bp
     from portal.web.inbox.views import bp as inbox_bp
     from portal.web.intake.views import bp as intake_bp
     from portal.web.public.views import bp as public_bp
@@ -29,7 +30,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.triage.views import bp as triage_bp
 
     for bp in (public_bp, track_bp, auth_bp, inbox_bp, triage_bp, intake_bp, admin_bp,
-               account_bp, score_review_bp, scores_bp):
+               account_bp, score_review_bp, scores_bp, directory_bp):
         app.register_blueprint(bp)
 
 

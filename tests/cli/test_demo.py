@@ -47,7 +47,8 @@ def _wipe_reports() -> None:
 
 
 def test_bulk_rows_are_a_valid_history(runner, demo_world):
-    result = runner.invoke(args=["portal", "demo", "--bulk", "--reports", "400", "--seed", "7"])
+    # A seed whose draw leaves some open reports overdue with the shipped (2023 + 2025) directory.
+    result = runner.invoke(args=["portal", "demo", "--bulk", "--reports", "400", "--seed", "3"])
     assert result.exit_code == 0, result.output
     counts = _counts()
     assert counts["tickets"] == 400
