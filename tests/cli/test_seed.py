@@ -134,6 +134,9 @@ def test_demo_accounts(app, runner, db):
     assert (officer.role, officer.agency.code) == (Role.officer, "TB-SKHDT")
     assert (head.role, head.agency.code) == (Role.head, "TB-SKHDT")
     assert users["head.tb-ubnd-dh"].agency.code == "TB-UBND-DH"
+    # Today's directory has its own staff; the 2023 accounts stay for the history.
+    assert users["officer.hy-stc"].agency.code == "HY-STC"
+    assert users["head.hy-ubnd-13264"].agency.locality == "Xã Thư Vũ"
     # Password "demo", accepted only where demo accounts are allowed.
     assert authenticate("officer.tb-skhdt", "demo", allow_demo=True) == officer
     assert authenticate("officer.tb-skhdt", "demo", allow_demo=False) is None
