@@ -56,7 +56,7 @@ def import_command(path: str) -> None:
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     try:
-        result = transfer.import_text(text, fmt)
+        result = transfer.import_text(text, fmt, actor=None, source=os.path.basename(path))
     except DirectoryInvalid as exc:
         db.session.rollback()
         raise click.ClickException(f"{path}: nothing imported, {len(exc.problems)} problems:\n  "

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from portal import audit
 from portal.deadlines import settings
 from portal.deadlines.working_days import local_day
 from portal.directory import lookup
@@ -78,6 +79,8 @@ def apply(moves: list[PlannedMove], *, actor: User | None, now: datetime) -> int
 
 
 def _move(ticket: Ticket, to: Agency, *, actor: User | None, now: datetime) -> None:
+    audit.record(db.session, actor=actor, action="directory.move", ticket=ticket, at=now,
+                 subject=f"{ticket.agency.code} -> {to.code}")
     segment = holds.close_segment(ticket, HoldOutcome.moved, now=now)
     # Charged to the old holder, naming the new one; public, so the reporter sees who answers.
     events.record(ticket, EventKind.moved, now, actor, public=True, to_agency=to)

@@ -10,10 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from portal import audit
 from portal.directory import records
 from portal.directory.loader import LoadResult, load_data
 from portal.extensions import db
-from portal.models import Agency, AgencySuccession, Procedure
+from portal.models import Agency, AgencySuccession, Procedure, User
 
 CSV_FIELDS = (*records.AGENCY_FIELDS, "successors")
 
@@ -81,6 +82,9 @@ def parse(text: str, fmt: str) -> dict[str, Any]:
         raise records.DirectoryInvalid([f"cannot read the file: {exc}"]) from exc
 
 
-def import_text(text: str, fmt: str) -> LoadResult:
+def import_text(text: str, fmt: str, *, actor: User | None, source: str) -> LoadResult:
     """Validate and load; nothing is written if any record is wrong. Flushes."""
-    return load_data(parse(text, fmt))
+    result = load_data(parse(text, fmt))
+    audit.record(db.session, actor=actor, action="directory.import", subject=source[:200],
+                 detail={"created": result.created, "updated": result.updated})
+    return result

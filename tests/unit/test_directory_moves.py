@@ -11,7 +11,7 @@ from portal.clock import LOCAL_TZ
 from portal.directory import lookup, moves
 from portal.errors import ValidationFailed
 from portal.extensions import db
-from portal.models import EventKind, HoldOutcome, HoldSegment, Status, TicketEvent
+from portal.models import AuditEntry, EventKind, HoldOutcome, HoldSegment, Status, TicketEvent
 from portal.tickets import workflow
 from tests.factories import agency
 
@@ -65,6 +65,8 @@ def test_a_report_filed_before_and_answered_after_a_merger(merger):
     moved = db.session.scalar(sa.select(TicketEvent).where(
         TicketEvent.ticket_id == open_report.id, TicketEvent.kind == EventKind.moved))
     assert (moved.agency.code, moved.to_agency.code, moved.public) == ("TB-SKHDT", "TB-STC", True)
+    logged = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "directory.move"))
+    assert (logged.ticket_id, logged.subject) == (open_report.id, "TB-SKHDT -> TB-STC")
 
     workflow.answer(open_report, "Sở Tài chính đã xử lý hồ sơ.", "NĐ 45/2025/NĐ-CP",
                     actor=new_officer, now=local(2025, 3, 10, 9), expected_version=None)
