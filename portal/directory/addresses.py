@@ -45,8 +45,8 @@ def province_name() -> str:
 def communes(day: date) -> list[Commune]:
     """The local committees valid on ``day``, as the communes a reporter picks from."""
     province = province_name()
-    return sorted((Commune(a, a.locality, province) for a in lookup.agencies(on=day)
-                   if a.group == AgencyGroup.local and a.locality),
+    return sorted((Commune(a, a.locality, province)
+                   for a in lookup.agencies(on=day, group=AgencyGroup.local) if a.locality),
                   key=lambda c: plain(c.name))
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Agency, AgencySuccession, Procedure, Sector
+from portal.models import Agency, AgencyGroup, AgencySuccession, Procedure, Sector
 from portal.models.vocab import GROUP_LABELS
 
 
@@ -15,11 +15,13 @@ def _valid_on(day: date):
                    sa.or_(Agency.valid_to.is_(None), Agency.valid_to >= day))
 
 
-def agencies(*, on: date | None = None) -> list[Agency]:
-    """Every agency, or only those valid on ``on``."""
+def agencies(*, on: date | None = None, group: AgencyGroup | None = None) -> list[Agency]:
+    """Every agency, or only those valid on ``on`` (and of ``group``)."""
     query = sa.select(Agency).order_by(Agency.group, Agency.name_vi)
     if on is not None:
         query = query.where(_valid_on(on))
+    if group is not None:
+        query = query.where(Agency.group == group)
     return list(db.session.scalars(query))
 
 
