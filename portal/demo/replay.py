@@ -14,13 +14,15 @@ import sqlalchemy as sa
 from portal import clock
 from portal.accounts.demo import load_demo_accounts
 from portal.deadlines import settings
+from portal.demo import rankings
 from portal.demo.calendar import WorkdayIndex, at_local, local_day
 from portal.demo.rows import ESCALATION_HOUR
 from portal.demo.stories import Planner, Step, Story
 from portal.demo.world import load_world
 from portal.extensions import db
-from portal.models import Agency, Category, Procedure, Role, Ticket, User
+from portal.models import Agency, Category, Procedure, Role, ScoreDraft, Ticket, User
 from portal.routing import models_cache, router, triage
+from portal.scoring import publish, review
 from portal.tickets import escalation, intake, workflow
 
 
@@ -31,9 +33,13 @@ class ReplayResult:
     seconds: float
 
 
+# Jobs in the agenda, numbered below the reports (which count from 0).
+ESCALATE, DRAFT, PUBLISH = -1, -2, -3
+
+
 class _Cast:
     """The demo accounts who act: the holder's officer (its head for harassment), the
-    coordinator, the clerk."""
+    coordinator, the clerk, the association's analyst."""
 
     def __init__(self) -> None:
         users = list(db.session.scalars(sa.select(User).where(User.active.is_(True))
@@ -42,6 +48,7 @@ class _Cast:
         self.head = {u.agency_id: u for u in reversed(users) if u.role == Role.head}
         self.coordinator = next(u for u in users if u.role == Role.coordinator)
         self.clerk = next(u for u in users if u.role == Role.clerk)
+        self.analyst = next(u for u in users if u.role == Role.analyst)
 
     def staff(self, ticket: Ticket) -> User:
         if ticket.category == Category.harassment:
@@ -62,13 +69,13 @@ def replay(*, reports: int, seed: int, now: datetime, config: Mapping[str, Any],
     player = _Player(stories, config)
     previous = clock.frozen_at()
     try:
-        for at, _, number, step in _agenda(stories, world.index, world.first_day, now):
+        for at, _, number, step in _agenda(stories, world.index, planner.days, now):
             clock.freeze(at)
             # Each service flushes at its end; flushing before each of its queries as well
             # would only repeat work (the tests compare the result with the bulk rows).
             with db.session.no_autoflush:
                 player.play(at, number, step)
-            if progress and step is None and number >= 0 and (number + 1) % 500 == 0:
+            if progress and number >= 0 and step is None and (number + 1) % 500 == 0:
                 progress(number + 1, len(stories))
     finally:
         clock.freeze(previous)
@@ -87,12 +94,20 @@ class _Player:
         # Strong references: the session's identity map holds objects weakly, and a report or
         # an agency that fell out of it would be read again at each step.
         self.tickets: list[Ticket | None] = [None] * len(stories)
+        self.drafts: dict[str, ScoreDraft] = {}
         self.directory = (list(db.session.scalars(sa.select(Agency)))
                           + list(db.session.scalars(sa.select(Procedure))))
 
-    def play(self, at: datetime, number: int, step: Step | None) -> None:
-        if number < 0:
+    def play(self, at: datetime, number: int, step) -> None:
+        if number == ESCALATE:
             escalation.escalate(now=at, calendar=self.calendar)
+        elif number == DRAFT:
+            self.drafts[step.period.code] = review.compute_draft(
+                db.session, step.period, review_ends=step.review_ends, actor=self.cast.analyst,
+                now=at)
+        elif number == PUBLISH:
+            publish.publish_draft(db.session, self.drafts[step.period.code],
+                                  actor=self.cast.analyst, now=at)
         elif step is None:
             ticket = _file(self.stories[number], self.cast, at, self.filing_config)
             if ticket.agency_id is None and self.model is not None:
@@ -102,16 +117,20 @@ class _Player:
             _act(self.tickets[number], step, self.cast, self.config)
 
 
-def _agenda(stories: list[Story], index: WorkdayIndex, first_day: date, now: datetime):
-    """Every filing, step and escalation run (each working day), in time order."""
+def _agenda(stories: list[Story], index: WorkdayIndex, days: list[date], now: datetime):
+    """Every filing, step, escalation run (each working day) and ranking publication, in time
+    order. Entries are (moment, order within a report, report number or a job, step)."""
     agenda = []
     for number, story in enumerate(stories):
         agenda.append((story.received_at, 0, number, None))
         agenda.extend((step.at, k, number, step) for k, step in enumerate(story.steps, start=1))
-    day = index.add(first_day, 1)
+    day = index.add(days[0], 1)
     while (tick := at_local(day, ESCALATION_HOUR * 60)) <= now:
-        agenda.append((tick, 0, -1, None))
+        agenda.append((tick, 0, ESCALATE, None))
         day = index.add(day, 1)
+    for publication in rankings.schedule(days[0], days[-1], index, now):
+        agenda.append((publication.draft_at, 0, DRAFT, publication))
+        agenda.append((publication.publish_at, 0, PUBLISH, publication))
     agenda.sort(key=lambda item: (item[0], item[2], item[1]))
     return agenda
 

@@ -10,8 +10,8 @@ from portal import clock
 from portal.extensions import db
 from portal.scoring.compute import compute_period
 from portal.scoring.periods import parse_period
-from portal.models import (AuditEntry, EventKind, HoldSegment, Rating, Status, Ticket,
-                           TicketEvent, User)
+from portal.models import (AuditEntry, EventKind, HoldSegment, PublishedRanking, Rating, Status,
+                           Ticket, TicketEvent, User)
 from tests import demo_checks, factories
 
 NOW = datetime(2025, 6, 20, 3, 0, tzinfo=timezone.utc)  # the 2023 directory is valid until 30/6
@@ -29,7 +29,8 @@ def _snapshot():
 
 
 def _wipe_reports() -> None:
-    for table in ("routing_suggestions", "routing_corrections", "outbox_messages",
+    for table in ("published_rankings", "review_flags", "score_drafts",
+                  "routing_suggestions", "routing_corrections", "outbox_messages",
                   "audit_entries", "ratings", "ticket_events", "hold_segments", "tickets",
                   "tracking_counters"):
         db.session.execute(sa.text(f"DELETE FROM {table}"))
@@ -52,6 +53,14 @@ def test_replayed_history_is_valid_and_varied(runner, frozen):
     late = db.session.scalar(sa.select(sa.func.count()).select_from(HoldSegment)
                              .where(HoldSegment.on_time.is_(False)))
     assert late > 0
+    # The association published each complete half-year after a two-week review.
+    published = db.session.execute(sa.select(PublishedRanking.period,
+                                             PublishedRanking.published_at)
+                                   .order_by(PublishedRanking.period)).all()
+    assert [period for period, _ in published] == ["2023H1", "2023H2", "2024H1", "2024H2"]
+    assert all(at < NOW for _, at in published)
+    assert any(f["n"] for f in db.session.scalar(
+        sa.select(PublishedRanking.figures).where(PublishedRanking.period == "2024H2"))["agencies"])
     # The demo accounts acted: officers answered, the coordinator routed.
     actors = set(db.session.scalars(sa.select(User.role).join(
         TicketEvent, TicketEvent.actor_id == User.id)))
