@@ -7,6 +7,7 @@ domain services (`replay.py`). Steps are in time order and none is later than ``
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -24,6 +25,8 @@ CHANNELS_WORKDAY = ((Channel.web, 48), (Channel.hotline, 15), (Channel.counter, 
 CHANNELS_DAY_OFF = ((Channel.web, 80), (Channel.zalo, 12), (Channel.email, 6), (Channel.api, 2))
 STAFF_CHANNELS = frozenset({Channel.hotline, Channel.counter, Channel.mail})
 STALL_WINDOW = timedelta(days=90)
+# Most procedures businesses complain about are provincial departments' and central agencies'.
+GROUP_SHARES = {AgencyGroup.department: 0.5, AgencyGroup.central: 0.25, AgencyGroup.local: 0.25}
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,13 @@ class Planner:
         self.day_weights = [1.0 if world.index.is_working_day(d) else 0.15 for d in self.days]
 
     def _valid(self, day: date) -> tuple[list[AgencyInfo], list[float]]:
+        """The ranked agencies valid on ``day`` and their chance of receiving a report: each
+        group keeps its share whatever its size (8 districts, then 104 communes)."""
         if day not in self._by_day:
             valid = [a for a in self.ranked if a.valid_on(day)]
-            self._by_day[day] = (valid, [self.size[a.id] for a in valid])
+            groups = Counter(a.group for a in valid)
+            self._by_day[day] = (valid, [self.size[a.id] * GROUP_SHARES.get(a.group, 0.1)
+                                         / groups[a.group] for a in valid])
         return self._by_day[day]
 
     def receipts(self, n: int) -> list[tuple[datetime, str]]:
