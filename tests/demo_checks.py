@@ -40,6 +40,28 @@ def problems(now: datetime) -> list[str]:
         codes.add(ticket.code)
         found += [f"{where}: {p}" for p in _ticket(ticket, segments[ticket.id],
                                                   events[ticket.id], ratings[ticket.id], now)]
+    return found + _dangling_references()
+
+
+# (table, column, referenced table): SQLite does not enforce foreign keys, so check them here.
+_REFERENCES = (
+    ("hold_segments", "ticket_id", "tickets"), ("hold_segments", "agency_id", "agencies"),
+    ("ticket_events", "ticket_id", "tickets"), ("ticket_events", "actor_id", "users"),
+    ("ticket_events", "agency_id", "agencies"), ("ticket_events", "to_agency_id", "agencies"),
+    ("ratings", "ticket_id", "tickets"), ("ratings", "answer_event_id", "ticket_events"),
+    ("tickets", "agency_id", "agencies"), ("tickets", "procedure_id", "procedures"),
+    ("tickets", "filed_by_id", "users"), ("audit_entries", "ticket_id", "tickets"),
+    ("audit_entries", "actor_id", "users"))
+
+
+def _dangling_references() -> list[str]:
+    found = []
+    for table, column, target in _REFERENCES:
+        dangling = db.session.scalar(sa.text(
+            f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL "
+            f"AND {column} NOT IN (SELECT id FROM {target})"))
+        if dangling:
+            found.append(f"{dangling} rows of {table}.{column} point to no {target} row")
     return found
 
 
