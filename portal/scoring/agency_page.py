@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from portal.directory import lookup
 from portal.models import Agency, Category, PublishedRanking, Ticket
 from portal.scoring import charts, publish, ranking as ranking_rows
 from portal.scoring.method import COMPONENTS
@@ -23,6 +24,7 @@ class AgencyPage:
     group_size: int
     by_category: list[tuple[Category, int | None]]
     predecessors: list[Agency]
+    successors: list[Agency]
 
 
 def agency_page(session: Session, agency: Agency) -> AgencyPage:
@@ -41,7 +43,8 @@ def agency_page(session: Session, agency: Agency) -> AgencyPage:
         group_size = sum(1 for r in rows if r.ranked)
         latest = next((r for r in rows if r.agency["code"] == agency.code), None)
     return AgencyPage(agency, history, series, latest, latest_ranking, group_size,
-                      _by_category(session, latest_ranking, agency), _predecessors(session, agency))
+                      _by_category(session, latest_ranking, agency), lookup.predecessors(agency),
+                      lookup.successors(agency))
 
 
 def _by_category(session, ranking, agency) -> list[tuple[Category, int | None]]:
@@ -55,8 +58,3 @@ def _by_category(session, ranking, agency) -> list[tuple[Category, int | None]]:
                                       .where(Ticket.id.in_(ids)).group_by(Ticket.category)).all())
     return [(c, shown_count(counts.get(c, 0)) if c == Category.harassment else counts.get(c, 0))
             for c in Category]
-
-
-def _predecessors(session, agency) -> list[Agency]:
-    return list(session.scalars(sa.select(Agency).where(Agency.successor_id == agency.id)
-                                .order_by(Agency.code)))

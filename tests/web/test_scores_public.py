@@ -83,10 +83,13 @@ def test_agency_page_hides_a_small_harassment_count(client, rankings):
 
 
 def test_agency_page_links_predecessors_and_successor(client, rankings):
+    from datetime import date
+
     from portal.extensions import db
+    from portal.models.agency import AgencySuccession
     from tests.factories import agency
-    old, new = agency("TB-STC"), agency(s.SXD)
-    old.successor_id = new.id
+    db.session.add(AgencySuccession(predecessor=agency("TB-STC"), successor=agency(s.SXD),
+                                    on_date=date(2025, 7, 1)))
     db.session.commit()
     assert f'href="/scores/agency/{s.SXD}"' in text(client.get("/scores/agency/TB-STC"))
     assert 'href="/scores/agency/TB-STC"' in text(client.get(f"/scores/agency/{s.SXD}"))
