@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from portal.deadlines.working_days import (add_working_days, local_day, start_of_day_utc,
                                            working_days_between)
 from portal.extensions import db
-from portal.models import (EventKind, HoldOutcome, HoldSegment, Rating, Status, Ticket,
+from portal.models import (Category, EventKind, HoldOutcome, HoldSegment, Rating, Status, Ticket,
                            TicketEvent, TrackingCounter)
 
 WORKING = {Status.assigned, Status.acknowledged, Status.needs_info, Status.reopened}
@@ -40,6 +40,7 @@ def problems(now: datetime) -> list[str]:
         codes.add(ticket.code)
         found += [f"{where}: {p}" for p in _ticket(ticket, segments[ticket.id],
                                                   events[ticket.id], ratings[ticket.id], now)]
+        found += [f"{where}: {p}" for p in _report_facts(ticket, segments[ticket.id])]
     return found + _dangling_references()
 
 
@@ -119,6 +120,19 @@ def _ticket(ticket, segs, evs, rats, now) -> list[str]:
     if kinds.count(EventKind.rated) != len(rats):
         out.append("ratings and rated events differ")
     return out + _scoring_facts(segs, answers, rats, evs)
+
+
+def _report_facts(ticket, segs) -> list[str]:
+    """The report's own facts each of its hold segments carries for the scores."""
+    out = []
+    for seg in segs:
+        if (seg.report_received_at, seg.harassment, seg.report_rejected) != (
+                ticket.received_at, ticket.category == Category.harassment,
+                ticket.status == Status.rejected):
+            out.append("hold segment's copy of the report's facts differs")
+        if seg.paused != (seg.ended_at is None and ticket.status == Status.needs_info):
+            out.append("paused flag differs from the report's status")
+    return out
 
 
 def _scoring_facts(segs, answers, rats, evs) -> list[str]:

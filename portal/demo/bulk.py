@@ -117,7 +117,8 @@ class _Batch:
                                   seg["head_alerted_at"], seg["coordinator_alerted_at"],
                                   seg["counted_from"], seg["answer_working_days"],
                                   seg["cites_legal_basis"], seg["rating"], seg["reopened_at"],
-                                  seg["repeat_hold"]))
+                                  seg["repeat_hold"], seg["report_received_at"],
+                                  seg["harassment"], seg["report_rejected"], seg["paused"]))
         # Ids follow time, as they would had the events been recorded as they happened.
         order = sorted(range(len(history.events)), key=lambda i: history.events[i][0])
         first = ids.take("ticket_events", len(order))

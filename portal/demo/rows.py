@@ -21,7 +21,7 @@ SEGMENT_COLUMNS = (
     "id", "ticket_id", "agency_id", "started_at", "ended_at", "ack_due", "transfer_due",
     "answer_due", "acknowledged_at", "outcome", "on_time", "reminded_at", "head_alerted_at",
     "coordinator_alerted_at", "counted_from", "answer_working_days", "cites_legal_basis", "rating",
-    "reopened_at", "repeat_hold")
+    "reopened_at", "repeat_hold", "report_received_at", "harassment", "report_rejected", "paused")
 EVENT_COLUMNS = ("id", "ticket_id", "kind", "at", "actor_id", "agency_id", "to_agency_id",
                  "public", "body", "legal_basis")
 RATING_COLUMNS = ("id", "ticket_id", "answer_event_id", "score", "comment", "at")
@@ -103,7 +103,10 @@ class History:
                # The scoring facts holds.open_segment/record_answer/record_rating keep.
                "counted_from": local_day_start(idx.add(local_day(now), 1)),
                "answer_working_days": None, "cites_legal_basis": None, "rating": None,
-               "reopened_at": None, "repeat_hold": False}
+               "reopened_at": None, "repeat_hold": False,
+               "report_received_at": self.story.received_at,
+               "harassment": self.story.category == Category.harassment,
+               "report_rejected": False, "paused": False}
         for earlier in self.segments:
             if earlier["agency_id"] == seg["agency_id"]:
                 earlier["repeat_hold"] = seg["repeat_hold"] = True
@@ -142,6 +145,7 @@ class History:
             return
         self.pauses.append((paused, now))
         self._push(self.index.between(local_day(paused), local_day(now)))
+        self._current()["paused"] = False
         self.t["paused_at"] = None
 
     def _staff(self) -> int | None:
@@ -159,6 +163,8 @@ class History:
 
     def _reject(self, step) -> None:
         self.t.update(status="rejected", closed_at=step.at)
+        for seg in self.segments:
+            seg["report_rejected"] = True
         self._event(step.at, "rejected", self.actors.coordinator, body=step.text)
 
     def _acknowledge(self, step) -> None:
@@ -169,6 +175,7 @@ class History:
     def _request_info(self, step) -> None:
         self.t.update(status="needs_info", paused_at=step.at)
         self._ack(step.at)
+        self._current()["paused"] = True
         self._event(step.at, "info_requested", self._staff(), body=step.text)
 
     def _reply(self, step) -> None:

@@ -50,6 +50,14 @@ class HoldSegment(Base):
     # reopened the report after that answer.
     rating: Mapped[int | None] = mapped_column(sa.SmallInteger)
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The report's own facts the scores need, so they read this table alone: when it was
+    # received (which period), whether it is a harassment report, whether the coordinator
+    # rejected it, and whether it waits on the reporter (needs_info) during this open hold.
+    report_received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    harassment: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    report_rejected: Mapped[bool] = mapped_column(sa.Boolean, default=False,
+                                                  server_default=sa.false())
+    paused: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     # The agency holds this report in more than one segment (reopened, or sent back to it).
     repeat_hold: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 

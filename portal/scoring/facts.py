@@ -1,8 +1,8 @@
 """The SQL behind the scores: the facts of each counted (report, agency) pair.
 
-Everything is computed by the database from ``tickets`` and ``hold_segments``, whose
-precomputed columns carry the working-day calendar, the answer's legal basis and rating, and
-reopenings. Most pairs are a single hold; ``hold_segments.repeat_hold`` marks the holds of pairs
+Everything is computed by the database from ``hold_segments`` alone, whose precomputed
+columns carry the report's own facts (received when, harassment, rejected, waiting on the
+reporter), the working-day calendar, the answer's legal basis and rating, and reopenings. Most pairs are a single hold; ``hold_segments.repeat_hold`` marks the holds of pairs
 held more than once (reopened, or sent back to the same agency), so the agency totals are one
 grouped scan over the single holds plus a small pair-level grouping over the repeated ones.
 """
@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from portal.models import Category, HoldOutcome, HoldSegment, Status, Ticket
+from portal.models import HoldOutcome, HoldSegment
 from portal.models.base import UTCDateTime
 from portal.scoring.periods import Period
 
@@ -30,17 +30,16 @@ def _flag(condition) -> sa.ColumnElement[int]:
 
 
 def _segment_facts(as_of: datetime) -> dict[str, sa.ColumnElement]:
-    """Per hold segment (joined to its ticket): 0/1 flags, and the working days to answer."""
-    s, t = HoldSegment, Ticket
+    """Per hold segment: 0/1 flags, and the working days to answer."""
+    s = HoldSegment
     now = sa.literal(as_of, UTCDateTime)
     held_until = sa.func.coalesce(s.ended_at, now)
     answered = s.outcome == HoldOutcome.answered
-    open_past_due = sa.and_(s.ended_at.is_(None), s.answer_due < now,
-                            t.status != Status.needs_info)
+    open_past_due = sa.and_(s.ended_at.is_(None), s.answer_due < now, s.paused == sa.false())
     late_transfer = sa.and_(s.outcome == HoldOutcome.transferred, s.on_time.is_(False))
     return {
         "held": sa.or_(answered, held_until >= s.counted_from),  # a condition, not a flag
-        "harassment": _flag(t.category == Category.harassment),
+        "harassment": _flag(s.harassment == sa.true()),
         "ack_due": _flag(sa.or_(s.acknowledged_at.is_not(None), s.ack_due < held_until)),
         "ack_late": _flag(sa.or_(sa.and_(s.acknowledged_at.is_(None), s.ack_due < held_until),
                                  s.acknowledged_at > s.ack_due)),
@@ -58,10 +57,11 @@ def _segment_facts(as_of: datetime) -> dict[str, sa.ColumnElement]:
 
 def _in_period(query: sa.Select, period: Period, as_of: datetime,
                exclude: Collection[Pair]) -> sa.Select:
-    s, t = HoldSegment, Ticket
-    query = (query.join(t, t.id == s.ticket_id)
-             .where(t.received_at >= period.starts_at, t.received_at < period.ends_before,
-                    t.status != Status.rejected, s.started_at <= sa.literal(as_of, UTCDateTime)))
+    s = HoldSegment
+    query = query.where(s.report_received_at >= period.starts_at,
+                        s.report_received_at < period.ends_before,
+                        s.report_rejected == sa.false(),
+                        s.started_at <= sa.literal(as_of, UTCDateTime))
     if exclude:
         query = query.where(sa.tuple_(s.ticket_id, s.agency_id).not_in(sorted(exclude)))
     return query

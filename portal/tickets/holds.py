@@ -9,7 +9,7 @@ from portal.deadlines.policy import ClockPolicy
 from portal.deadlines.working_days import (WorkCalendar, add_working_days, deadline, extend,
                                            local_day, start_of_day_utc, working_days_between)
 from portal.extensions import db
-from portal.models import Agency, HoldOutcome, HoldSegment, Ticket
+from portal.models import Agency, Category, HoldOutcome, HoldSegment, Ticket
 
 
 def current(ticket: Ticket) -> HoldSegment | None:
@@ -26,6 +26,8 @@ def open_segment(ticket: Ticket, agency: Agency, *, now: datetime, policy: Clock
     start = day_zero or now
     segment = HoldSegment(ticket=ticket, agency=agency, started_at=now,
                           repeat_hold=_mark_repeat_holds(ticket, agency),
+                          report_received_at=ticket.received_at,
+                          harassment=ticket.category == Category.harassment,
                           ack_due=deadline(start, policy.ack_days, calendar),
                           transfer_due=deadline(start, policy.transfer_days, calendar),
                           answer_due=deadline(start, policy.answer_days, calendar),
@@ -56,6 +58,26 @@ def close_segment(ticket: Ticket, outcome: HoldOutcome, *, now: datetime) -> Hol
     due = segment.transfer_due if outcome == HoldOutcome.transferred else segment.answer_due
     segment.ended_at, segment.outcome, segment.on_time = now, outcome, now <= due
     return segment
+
+
+def pause(ticket: Ticket) -> None:
+    """The report waits on the reporter: its open hold is not late meanwhile."""
+    segment = current(ticket)
+    if segment is not None:
+        segment.paused = True
+
+
+def resume(ticket: Ticket) -> None:
+    segment = current(ticket)
+    if segment is not None:
+        segment.paused = False
+
+
+def record_rejection(ticket: Ticket) -> None:
+    """The coordinator rejected the report: it counts for none of the agencies that held it."""
+    db.session.execute(sa.update(HoldSegment).where(HoldSegment.ticket_id == ticket.id)
+                       .values(report_rejected=True)
+                       .execution_options(synchronize_session="fetch"))
 
 
 def record_answer(segment: HoldSegment, *, legal_basis: str, calendar: WorkCalendar) -> None:

@@ -96,6 +96,7 @@ def reject(ticket: Ticket, reason: str, *, actor: User, now: datetime,
     _check(ticket, expected_version, TRIAGE)
     body = _text(reason, "reason", _l("Give the reason the reporter will see."))
     ticket.status, ticket.closed_at = Status.rejected, now
+    holds.record_rejection(ticket)
     events.record(ticket, EventKind.rejected, now, actor, public=True, body=body)
     db.session.flush()
 
@@ -121,6 +122,7 @@ def request_info(ticket: Ticket, question: str, *, actor: User, now: datetime,
     ticket.status, ticket.paused_at = Status.needs_info, now
     ticket.acknowledged_at = ticket.acknowledged_at or now
     holds.acknowledge(ticket, now=now)
+    holds.pause(ticket)
     events.record(ticket, EventKind.info_requested, now, actor, public=True, body=body)
     db.session.flush()
 
@@ -154,6 +156,7 @@ def _resume_clock(ticket: Ticket, now: datetime) -> None:
     calendar = settings.work_calendar()
     paused = working_days_between(local_day(ticket.paused_at), local_day(now), calendar)
     holds.push_answer_due(ticket, paused, calendar)
+    holds.resume(ticket)
     ticket.paused_at = None
 
 

@@ -83,6 +83,20 @@ def test_open_reports_are_late_only_once_due(app):
     assert after_due.indicators["published"].n == 1 and after_due.indicators["published"].k == 0
 
 
+def test_a_report_waiting_on_the_reporter_is_not_late(app):
+    a = make_agency("A", AgencyGroup.department)
+    waiting = live(app.config, a, Story(answer=None))
+    workflow.request_info(waiting, "Cần bổ sung hồ sơ", actor=head(a), now=at(WORKING_DAY[2], 9),
+                          expected_version=None)
+    db.session.commit()
+    answer = scores()["A"].indicators["answer_on_time"]
+    assert (answer.k, answer.n) == (0, 0)
+    workflow.reporter_reply(waiting, "Đã bổ sung", now=at(WORKING_DAY[3], 9))
+    db.session.commit()
+    answer = scores()["A"].indicators["answer_on_time"]  # due again, and past due on 15/7
+    assert (answer.k, answer.n) == (0, 1)
+
+
 def test_minimum_n_and_weights_settings(app, db):
     build_worked_example(app.config)
     with_default_min = scores(settings=ScoringSettings())
