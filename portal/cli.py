@@ -12,10 +12,11 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from portal import clock, jobs, worker
 from portal.accounts.demo import load_demo_accounts
-from portal.accounts import tokens
+from portal.accounts import passwords, tokens
 from portal.accounts.users import ensure_user, hash_password
 from portal.directory import lookup
 from portal.deadlines import settings
@@ -65,8 +66,9 @@ def create_user(username: str, role: str, agency_code: str | None, full_name: st
         raise click.ClickException(f"unknown agency {agency_code}")
     if Role(role) in (Role.officer, Role.head) and agency is None:
         raise click.ClickException("officers and heads need --agency")
-    if len(password) < 10:
-        raise click.ClickException("the password must be at least 10 characters")
+    if problems := passwords.problems(password, username):
+        with force_locale("en"):  # operators' messages, like the rest of the CLI
+            raise click.ClickException(" ".join(str(p) for p in problems))
     if db.session.scalar(sa.select(User.id).where(User.username == username.lower())):
         raise click.ClickException(f"user {username.lower()} already exists")
     ensure_user(username.lower(), role=Role(role), full_name=full_name or username,

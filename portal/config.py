@@ -53,6 +53,11 @@ class Defaults:
     # Failed look-ups of one tracking code, from any client (receipt guessing from many IPs).
     RATELIMIT_TRACKING_PER_CODE = "10 per hour"
     RATELIMIT_LOGIN = "10 per minute"
+    # Per account (accounts/login.py): after this many consecutive failures the account is
+    # locked for LOGIN_LOCK_SECONDS, doubling with each further failure up to the maximum.
+    LOGIN_LOCK_THRESHOLD = 5
+    LOGIN_LOCK_SECONDS = 60
+    LOGIN_LOCK_MAX_SECONDS = 3600
     # `flask portal retention`: contact details of reports closed or rejected this many days ago
     # are cleared.
     RETENTION_DAYS = 365

@@ -1,4 +1,5 @@
-"""Staff accounts: creation, password checks and loading for Flask-Login."""
+"""Staff accounts: creation, password changes and loading for Flask-Login (signing in is
+accounts/login.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,11 +8,11 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit
+from portal.accounts import passwords
+from portal.errors import ValidationFailed
 from portal.extensions import db
+from portal.i18n import _l
 from portal.models import Agency, Role, User
-
-# Compared against when the username is unknown, so both paths cost one hash check.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def load_user(user_id: str) -> User | None:
@@ -23,17 +24,18 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def authenticate(username: str, password: str, *, allow_demo: bool) -> User | None:
-    """The active user with these credentials, or None. Demo accounts need ``allow_demo``."""
-    user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(user.password_hash, password):
-        return None
-    if not user.active or (user.is_demo and not allow_demo):
-        return None
-    return user
+def change_password(user: User, current: str, new: str, *, now: datetime) -> None:
+    """Replace the user's password after checking the current one and the rules. Flushes.
+
+    :raises ValidationFailed: for a wrong current password or a new one that breaks a rule.
+    """
+    if not check_password_hash(user.password_hash, current):
+        raise ValidationFailed([("current", _l("This is not your current password."))])
+    if problems := passwords.problems(new, user.username):
+        raise ValidationFailed([("new", message) for message in problems])
+    user.password_hash = hash_password(new)
+    audit.record(db.session, actor=user, action="password.changed", subject=user.username, at=now)
+    db.session.flush()
 
 
 def ensure_user(username: str, *, role: Role, full_name: str, password_hash: str, now: datetime,

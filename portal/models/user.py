@@ -26,6 +26,13 @@ class User(UserMixin, Base):
     # Demo accounts are accepted only when the app runs in debug or demo mode.
     is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Consecutive failed sign-ins; a lock with exponential back-off starts at a threshold.
+    # Kept in the database so every worker sees the same count (accounts/login.py).
+    failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optional second factor (RFC 6238). The last accepted time step refuses a replayed code.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     agency: Mapped[Agency | None] = relationship()
 

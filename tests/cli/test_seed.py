@@ -6,9 +6,11 @@ import os
 import pytest
 import sqlalchemy as sa
 import yaml
+from flask import current_app
 from werkzeug.security import check_password_hash
 
-from portal.accounts.users import authenticate
+from portal import clock
+from portal.accounts import login
 from portal.directory.loader import DATA_DIR, shipped_data
 from portal.models import Agency, AgencyGroup, Procedure, Role, Sector, User
 
@@ -31,6 +33,12 @@ APPENDIX_TARGETS = {
     "IMPORT-CUSTOMS-CLEARANCE": (90, "hours", "TB-HQ"),
 }
 GOOD_PASSWORD = "a long enough password"
+
+
+def authenticate(username: str, password: str, *, allow_demo: bool) -> User | None:
+    attempt = login.sign_in(username, password, allow_demo=allow_demo, now=clock.now_utc(),
+                            config=current_app.config)
+    return attempt.user if attempt.outcome == login.Outcome.ok else None
 
 
 def _data(name: str, key: str) -> list[dict]:
@@ -174,7 +182,7 @@ def test_create_user_prompts_for_the_password_twice(runner, db):
     (["x1", "--role", "officer"], "officers and heads need --agency"),
     (["x2", "--role", "head"], "officers and heads need --agency"),
     (["x3", "--role", "officer", "--agency", "TB-NOWHERE"], "unknown agency TB-NOWHERE"),
-    (["x4", "--role", "coordinator", "--password", "short"], "at least 10 characters"),
+    (["x4", "--role", "coordinator", "--password", "short"], "at least 12 characters"),
     (["x5", "--role", "emperor"], "Invalid value for '--role'"),
     (["--role", "admin"], "Missing argument 'USERNAME'"),
     (["x6"], "Missing option '--role'"),

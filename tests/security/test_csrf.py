@@ -40,10 +40,13 @@ def world(new_client, staff, directory, make_ticket):
     response = admin.post("/admin/calendar", data={"csrf_token": token, "day": day,
                                                    "kind": "off", "note": "Nghỉ bù"})
     assert response.status_code == 302
+    token = page_token(officer, "/account/tokens")
+    assert officer.post("/account/tokens", data={"csrf_token": token, "label": "x"}).status_code == 302
     return {"reporter": reporter, "code": code, "receipt": receipt, "officer": officer,
             "coordinator": staff("coordinator"), "clerk": staff("clerk"), "admin": admin,
             "triage": triage_ticket.code, "triage_id": triage_ticket.id, "day": day,
-            "anonymous": new_client()}
+            "anonymous": new_client(),
+            "token_id": db.session.scalar(sa.text("SELECT max(id) FROM api_tokens"))}
 
 
 def _cases():
@@ -70,6 +73,13 @@ def _cases():
                                                  "note": "x"}
     yield "admin", "/admin/calendar/{day}/delete", lambda w: {}
     yield "admin", "/admin/sla", lambda w: {f"{c.value}-ack_days": "1" for c in Category}
+    yield "officer", "/account/tokens", lambda w: {"label": "CI"}
+    yield "officer", "/account/tokens/{token_id}/revoke", lambda w: {}
+    yield "officer", "/account/totp", lambda w: {"code": "123456"}
+    yield "officer", "/account/totp/disable", lambda w: {"code": "123456"}
+    yield "officer", "/account/password", lambda w: {
+        "current": "x", "new": "Một mật khẩu đủ dài", "confirm": "Một mật khẩu đủ dài"}
+    yield "anonymous", "/login/code", lambda w: {"code": "123456"}
 
 
 CASES = list(_cases())
@@ -83,6 +93,17 @@ def test_post_without_token_is_refused(world, who, url, data):
     response = browser.post(url, data=data(world))
     assert response.status_code == 400, (url, response.status_code)
     assert fingerprint() == before
+
+
+def test_every_post_route_of_the_web_is_covered(app):
+    """A new form must join CASES; the APIs (bearer tokens, no cookies) are exempt by design."""
+    sample = {"code": "PA-2026-000001", "triage": "PA-2026-000002", "triage_id": 1,
+              "day": "2026-03-10", "token_id": 1}
+    urls = app.url_map.bind("localhost")
+    covered = {urls.match(url.format(**sample), method="POST")[0] for _who, url, _data in CASES}
+    posts = {rule.endpoint for rule in app.url_map.iter_rules()
+             if "POST" in rule.methods and not rule.rule.startswith(("/api/", "/open311/"))}
+    assert posts - covered == set()
 
 
 @pytest.mark.parametrize("who,url,data", CASES[:3], ids=[c[1] for c in CASES[:3]])

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from portal.i18n import _l
 from portal.web.forms import PortalForm
@@ -16,3 +16,25 @@ class NewTokenForm(PortalForm):
 
 class RevokeTokenForm(PortalForm):
     pass
+
+
+class CodeForm(PortalForm):
+    """Turning the second factor on or off: a current code from the app."""
+    code = StringField(_l("Code from your authenticator app"), validators=[
+        InputRequired(message=_l("Enter the 6-digit code.")), Length(max=10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class PasswordForm(PortalForm):
+    current = PasswordField(_l("Current password"), validators=[
+        InputRequired(message=_l("Enter your current password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"})
+    new = PasswordField(_l("New password"), validators=[
+        InputRequired(message=_l("Enter a new password.")), Length(max=200)],
+        description=_l("At least 12 characters, not your username, not a common password. "
+                       "A few words make a good one."),
+        render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("New password again"), validators=[
+        InputRequired(message=_l("Enter the new password again.")),
+        EqualTo("new", message=_l("The two new passwords differ."))],
+        render_kw={"autocomplete": "new-password"})

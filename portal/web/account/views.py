@@ -1,15 +1,16 @@
-"""A staff member's API tokens: create one (shown once), see them, revoke them."""
+"""A staff member's own account: API tokens (shown once, revocable), the TOTP second factor,
+the password."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
 from portal import clock
-from portal.accounts import tokens
-from portal.errors import NotFound
+from portal.accounts import tokens, totp, users
+from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
-from portal.web.account.forms import NewTokenForm, RevokeTokenForm
+from portal.web.account.forms import CodeForm, NewTokenForm, PasswordForm, RevokeTokenForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -48,3 +49,65 @@ def revoke(token_id: int):
     db.session.commit()
     flash(_("Token revoked."), "success")
     return redirect(url_for("account.tokens_page"))
+
+
+def _render_totp(form: CodeForm, status: int = 200):
+    secret = uri = None
+    if not current_user.totp_secret:
+        # The secret being enrolled waits in the (signed) session until a code proves it.
+        secret = session.setdefault("totp_pending", totp.new_secret())
+        uri = totp.provisioning_uri(secret, current_user.username)
+    return render_template("account/totp.html", form=form, secret=secret, uri=uri), status
+
+
+@bp.route("/totp", methods=["GET", "POST"])
+@login_required
+def totp_page():
+    form = CodeForm()
+    if not current_user.totp_secret and form.validate_on_submit():
+        try:
+            totp.enable(current_user, session.get("totp_pending", ""), form.code.data,
+                        now=clock.now_utc())
+        except ValidationFailed as exc:
+            form.populate_errors(exc.errors)
+        else:
+            db.session.commit()
+            session.pop("totp_pending", None)
+            flash(_("Two-step sign-in is on. You will be asked for a code after your password."),
+                  "success")
+            return redirect(url_for("account.totp_page"))
+    return _render_totp(form, 422 if form.errors else 200)
+
+
+@bp.route("/totp/disable", methods=["POST"])
+@login_required
+def totp_disable():
+    form = CodeForm()
+    if current_user.totp_secret and form.validate_on_submit():
+        try:
+            totp.disable(current_user, form.code.data, now=clock.now_utc())
+        except ValidationFailed as exc:
+            form.populate_errors(exc.errors)
+        else:
+            db.session.commit()
+            flash(_("Two-step sign-in is off."), "info")
+            return redirect(url_for("account.totp_page"))
+    return _render_totp(form, 422)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.change_password(current_user, form.current.data, form.new.data,
+                                  now=clock.now_utc())
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form.populate_errors(exc.errors)
+        else:
+            db.session.commit()
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("account.password"))
+    return render_template("account/password.html", form=form), 422 if form.errors else 200

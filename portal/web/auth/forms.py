@@ -14,3 +14,9 @@ class LoginForm(PortalForm):
     password = PasswordField(_l("Password"), validators=[
         InputRequired(message=_l("Enter your password.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"})
+
+
+class CodeForm(PortalForm):
+    code = StringField(_l("Code from your authenticator app"), validators=[
+        InputRequired(message=_l("Enter the 6-digit code.")), Length(max=10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
