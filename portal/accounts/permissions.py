@@ -58,27 +58,35 @@ def can_use_inbox(user: User | None) -> bool:
 
 
 def identity_visible(user: User | None, ticket: Ticket) -> bool:
-    """May this user see who filed the report (name, e-mail, phone, business)?
+    """May this user see who filed the report (name, e-mail, phone, business) without more ado?
 
-    Harassment reports hide the reporter from the agency unless the reporter consented;
-    the inspectorate may always see it (DESIGN §6).
+    Harassment reports hide the reporter from everyone unless the reporter consented; the
+    inspector alone may reveal it, with a reason, and the reporter sees that (DESIGN §6;
+    ``can_reveal_identity``, tickets/identity.py).
     """
     if not can_view(user, ticket) or ticket.anonymous:
         return False
-    if ticket.category != Category.harassment or ticket.identity_consent:
-        return True
-    return user.role == Role.inspector
+    return ticket.category != Category.harassment or ticket.identity_consent
+
+
+def can_reveal_identity(user: User | None, ticket: Ticket) -> bool:
+    """May this user open a hidden identity, by giving a reason (an audited, public event)?"""
+    return (can_view(user, ticket) and user.role == Role.inspector and not ticket.anonymous
+            and not identity_visible(user, ticket))
+
+
+def sees_identity_reveals(user: User | None) -> bool:
+    """Agency staff are not told that the inspectorate opened a reporter's identity: the head of
+    an accused agency would learn that an investigation has begun."""
+    return user is not None and user.role not in AGENCY_ROLES
 
 
 def attachment_details_visible(user: User | None, ticket: Ticket) -> bool:
     """May this user see the attachments' original file names and sizes?
 
-    File names often name the reporter ("CCCD_Nguyen_Van_A.pdf"), so they follow the identity;
-    the inspectorate, who investigates harassment, always sees them.
+    File names often name the reporter ("CCCD_Nguyen_Van_A.pdf"), so they follow the identity.
     """
-    if identity_visible(user, ticket):
-        return True
-    return can_view(user, ticket) and user.role == Role.inspector
+    return identity_visible(user, ticket)
 
 
 def generic_attachment_name(position: int, content_type: str) -> str:

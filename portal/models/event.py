@@ -30,6 +30,8 @@ class EventKind(StrEnum):
     extended = "extended"
     escalated = "escalated"
     moved = "moved"  # the holding agency was dissolved; its successor took the report over
+    # The inspector opened a harassment reporter's identity, with a reason the reporter sees.
+    identity_viewed = "identity_viewed"
 
 
 class TicketEvent(Base):

@@ -65,8 +65,9 @@ def _actor_name(event: TicketEvent) -> str:
     return _("System") if event.kind == EventKind.escalated else _("Reporter")
 
 
-def for_staff(ticket: Ticket, locale: str) -> list[TimelineItem]:
-    """Every event, with who acted; the reporter is never named here."""
+def for_staff(ticket: Ticket, locale: str, *, with_reveals: bool) -> list[TimelineItem]:
+    """Every event, with who acted; the reporter is never named here. Without
+    ``with_reveals`` the inspectorate's identity reveals are left out (for agency staff)."""
     return [TimelineItem(e.kind, e.at, e.public, _staff_body(e), e.legal_basis,
                          _actor_name(e), _agency_name(e, locale))
-            for e in _events(ticket)]
+            for e in _events(ticket) if with_reveals or e.kind != EventKind.identity_viewed]

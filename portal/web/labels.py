@@ -18,4 +18,5 @@ EVENT_LABELS = {
     EventKind.extended: _l("Answer deadline extended"),
     EventKind.escalated: _l("Escalated"),
     EventKind.moved: _l("Moved to the agency that succeeded the one holding it"),
+    EventKind.identity_viewed: _l("Identity viewed by the inspectorate"),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal.tickets.attachments import Upload
+from tests.helpers import page_token
 from tests.web.support import pdf_bytes, png_bytes, text
 
 REVEALING = ("CCCD_Vu_Minh_Hai.pdf", "ghi-am-Hai.png", "KB)")
@@ -52,9 +53,13 @@ def test_agency_and_overseers_see_numbered_attachments(staff, filed, role, agenc
     assert "Hai" not in _download_name(first) + _download_name(second)
 
 
-def test_inspector_sees_the_real_names(staff, filed):
+def test_inspector_sees_the_real_names_after_revealing(staff, filed):
     code, ids = filed()
     inspector = staff("inspector")
+    assert "CCCD_Vu_Minh_Hai.pdf" not in _download_name(Download(inspector, ids[0]))
+    token = page_token(inspector, f"/inbox/{code}")
+    assert inspector.post(f"/inbox/{code}/identity", data={
+        "csrf_token": token, "reason": "Xác minh tố cáo"}).status_code == 302
     page = text(inspector.get(f"/inbox/{code}"))
     assert "CCCD_Vu_Minh_Hai.pdf" in page and "ghi-am-Hai.png" in page and "KB)" in page
     response = Download(inspector, ids[0])

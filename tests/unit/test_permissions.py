@@ -37,7 +37,8 @@ EXPECTED = {
               ALL - ANONYMOUS - {"harass_sxd_no_consent", "harass_sct"}),
     "coordinator": (("coordinator", None), ALL, set(),
                     ALL - ANONYMOUS - {"harass_sxd_no_consent", "harass_sct"}),
-    "inspector": (("inspector", None), HARASSMENT, set(), HARASSMENT - ANONYMOUS),
+    # The inspector opens a hidden identity only by revealing it with a reason (test_reveal).
+    "inspector": (("inspector", None), HARASSMENT, set(), {"harass_sxd_consent", "harass_unrouted"}),
     "clerk": (("clerk", None), set(), set(), set()),
     "analyst": (("analyst", None), set(), set(), set()),
     "officer_sxd": (("officer", "TB-SXD"), SXD_OPEN, SXD_OPEN, SXD_OPEN - ANONYMOUS),

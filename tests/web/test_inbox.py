@@ -345,15 +345,15 @@ def test_head_sees_identity_when_the_reporter_consented(staff, harassment):
     assert _shows_identity(text(staff("head", "TB-SXD").get(f"/inbox/{code}")))
 
 
-def test_inspector_sees_harassment_with_identity_but_not_other_reports(client, staff,
-                                                                       harassment):
+def test_inspector_sees_harassment_and_may_reveal_the_identity_but_not_other_reports(
+        client, staff, harassment):
     code = harassment(consent=False)
     delay, _ = file_report(client, agency_id=agency_id("TB-SXD"))
     inspector = staff("inspector")
     listing = text(inspector.get("/inbox"))
     assert code in listing and delay not in listing
     page = text(inspector.get(f"/inbox/{code}"))
-    assert _shows_identity(page)
+    assert not _shows_identity(page) and has_form(page, f"/inbox/{code}/identity")
     assert not has_form(page, f"/inbox/{code}/answer")  # oversight, not handling
     assert inspector.get(f"/inbox/{delay}").status_code == 404
     with inspector.get(f"/inbox/attachments/{ticket(code).attachments[0].id}") as download:

@@ -95,7 +95,8 @@ def _detail(user: User, ticket: Ticket) -> dict:
         can_act=permissions.can_act(user, ticket),
         attachments=_attachments(user, ticket),
         timeline=[schemas.timeline_item(i, staff=True)
-                  for i in history.for_staff(ticket, locale)])
+                  for i in history.for_staff(
+                      ticket, locale, with_reveals=permissions.sees_identity_reveals(user))])
 
 
 def _attachments(user: User, ticket: Ticket) -> list[dict]:

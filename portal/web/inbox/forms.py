@@ -78,3 +78,12 @@ ACTION_FORMS = {
     "acknowledge": AcknowledgeForm, "request_info": RequestInfoForm, "answer": AnswerForm,
     "note": NoteForm, "transfer": TransferForm, "close": CloseForm, "extend": ExtendForm,
 }
+
+
+class RevealForm(PortalForm):
+    """The inspector's reason for opening a harassment reporter's identity."""
+    reason = TextAreaField(_l("Why do you need to see who filed this report?"), validators=[
+        InputRequired(message=_l("Give the reason; the reporter will see it.")),
+        Length(max=500, message=_l("The reason must be at most %(max)d characters."))],
+        description=_l("The reporter sees this reason on their tracking page, and the audit "
+                       "log keeps it. The agency is not told."))

@@ -1,8 +1,10 @@
 """The agency inbox: list, open a report, act on it."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_file, url_for)
+                   send_file, session, url_for)
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -12,12 +14,15 @@ from portal.errors import Conflict, NotFound, PortalError, ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.models import Attachment
-from portal.tickets import attachments, history, holds, queries, workflow
-from portal.web.inbox.forms import ACTION_FORMS, FilterForm
+from portal.tickets import attachments, history, holds, identity, queries, workflow
+from portal.web.inbox.forms import ACTION_FORMS, FilterForm, RevealForm
 from portal.dispatch import send_queued_mail
 from portal.web.staff import require
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+# After a reveal, the inspector's browser sees the identity for this long; then a new reveal
+# (with a new reason, a new public event) is needed.
+REVEAL_WINDOW = timedelta(minutes=10)
 
 _SERVICES = {
     "acknowledge": lambda t, f, **kw: workflow.acknowledge(t, **kw),
@@ -51,17 +56,31 @@ def _visible_ticket(code: str):
     return ticket
 
 
-def _render(ticket, forms=None, status=200):
+def _revealed(ticket) -> bool:
+    """Did this inspector reveal the identity (with a reason) within the last few minutes?"""
+    until = (session.get("revealed") or {}).get(ticket.code)
+    return (until is not None and permissions.can_reveal_identity(current_user, ticket)
+            and clock.now_utc() < datetime.fromisoformat(until))
+
+
+def _identity_shown(ticket) -> bool:
+    return permissions.identity_visible(current_user, ticket) or _revealed(ticket)
+
+
+def _render(ticket, forms=None, status=200, reveal_form=None):
     forms = forms or {}
     for name, cls in ACTION_FORMS.items():
         forms.setdefault(name, cls(formdata=None, version=ticket.version, prefix=name))
+    shown = _identity_shown(ticket)
+    can_reveal = permissions.can_reveal_identity(current_user, ticket) and not shown
     return render_template(
         "inbox/detail.html", ticket=ticket, forms=forms,
-        timeline=history.for_staff(ticket, str(get_locale())),
+        timeline=history.for_staff(ticket, str(get_locale()),
+                                   with_reveals=permissions.sees_identity_reveals(current_user)),
         segments=holds.for_ticket(ticket),
         can_act=permissions.can_act(current_user, ticket),
-        show_identity=permissions.identity_visible(current_user, ticket),
-        show_attachment_details=permissions.attachment_details_visible(current_user, ticket)), status
+        show_identity=shown, show_attachment_details=shown,
+        reveal_form=(reveal_form or RevealForm(formdata=None)) if can_reveal else None), status
 
 
 @bp.route("/<code>")
@@ -104,6 +123,30 @@ def act(code: str, action: str):
     return redirect(url_for("inbox.detail", code=ticket.code))
 
 
+@bp.route("/<code>/identity", methods=["POST"])
+@require(permissions.can_use_inbox)
+def reveal_identity(code: str):
+    ticket = _visible_ticket(code)
+    if not permissions.can_reveal_identity(current_user, ticket):
+        abort(403)
+    form = RevealForm()
+    if not form.validate_on_submit():
+        return _render(ticket, status=422, reveal_form=form)
+    now = clock.now_utc()
+    try:
+        identity.reveal(ticket, form.reason.data, actor=current_user, now=now)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        form.populate_errors(exc.errors)
+        return _render(_visible_ticket(code), status=422, reveal_form=form)
+    db.session.commit()
+    session["revealed"] = {**(session.get("revealed") or {}),
+                           ticket.code: (now + REVEAL_WINDOW).isoformat()}
+    flash(_("The reporter's identity is shown below; the reporter is told, with your reason."),
+          "info")
+    return redirect(url_for("inbox.detail", code=ticket.code))
+
+
 @bp.route("/attachments/<int:attachment_id>")
 @require(permissions.can_use_inbox)
 def attachment(attachment_id: int):
@@ -111,7 +154,7 @@ def attachment(attachment_id: int):
     if found is None or not permissions.can_view(current_user, found.ticket):
         abort(404)
     name = found.original_name
-    if not permissions.attachment_details_visible(current_user, found.ticket):
+    if not _identity_shown(found.ticket):
         # The original name may identify the reporter: number the file as the page does.
         position = [a.id for a in found.ticket.attachments].index(found.id) + 1
         name = permissions.generic_attachment_name(position, found.content_type)
