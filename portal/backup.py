@@ -119,8 +119,8 @@ def backup(path: str, *, upload_folder: str, now: datetime) -> Summary:
             data = [[_encode(value) for value in row] for row in result]
             rows[table.name] = len(data)
             if table.name == "attachments":
-                index = columns.index("stored_name")
-                stored = [row[index] for row in data]
+                index, original = columns.index("stored_name"), columns.index("original_stored_name")
+                stored = [row[index] for row in data] + [row[original] for row in data if row[original]]
             _add(archive, f"tables/{table.name}.json",
                  json.dumps({"columns": columns, "rows": data}, ensure_ascii=False).encode())
         missing = []

@@ -75,6 +75,11 @@ def can_reveal_identity(user: User | None, ticket: Ticket) -> bool:
             and not identity_visible(user, ticket))
 
 
+def can_download_original(user: User | None, ticket: Ticket) -> bool:
+    """Images are served without metadata; the inspectorate may fetch them as uploaded."""
+    return can_view(user, ticket) and user.role == Role.inspector
+
+
 def sees_identity_reveals(user: User | None) -> bool:
     """Agency staff are not told that the inspectorate opened a reporter's identity: the head of
     an accused agency would learn that an investigation has begun."""

@@ -85,7 +85,10 @@ class Attachment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), index=True)
     original_name: Mapped[str] = mapped_column(sa.String(255))
+    # The file everyone downloads; for images, a re-encoded copy without metadata (EXIF, GPS).
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Images only: the file as uploaded, metadata and all, for the inspectorate.
+    original_stored_name: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int] = mapped_column(sa.Integer)
     sha256: Mapped[str] = mapped_column(sa.String(64))

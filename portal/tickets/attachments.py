@@ -1,4 +1,8 @@
-"""Attachment checks (by content, not by name) and storage outside the web root."""
+"""Attachment checks (by content, not by name) and storage outside the web root.
+
+Images are re-encoded without their metadata (EXIF with GPS position and camera serial, PNG
+text chunks) before anyone downloads them; the file as uploaded is kept for the inspectorate.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -9,6 +13,9 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _l
 from portal.models import Attachment, Ticket
@@ -88,20 +95,67 @@ def validate(uploads: list[Upload], *, max_count: int, max_bytes: int) -> list[t
     return errors
 
 
+# Far above any photo of a document, far below what would exhaust memory when decoded.
+MAX_IMAGE_PIXELS = 40_000_000
+_IMAGE_FORMATS = {"jpg": "JPEG", "png": "PNG"}
+
+
+def strip_metadata(data: bytes, kind: str) -> bytes:
+    """The image re-encoded from its pixels alone: no EXIF (GPS, camera), XMP, ICC profile,
+    comments or PNG text chunks. Turned upright first, since the EXIF orientation goes too.
+
+    :raises ValueError: when the image cannot be decoded or is too large.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise ValueError("image too large")
+            upright = ImageOps.exif_transpose(image)
+            upright.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValueError("undecodable image") from exc
+    upright.info = {}  # the encoders copy comments, ICC profiles and EXIF from here
+    if kind == "jpg" and upright.mode not in ("RGB", "L", "CMYK"):
+        upright = upright.convert("RGB")
+    out = io.BytesIO()
+    upright.save(out, format=_IMAGE_FORMATS[kind], **({"quality": 90} if kind == "jpg" else {}))
+    return out.getvalue()
+
+
+def _write(folder: str, data: bytes) -> str:
+    name = secrets.token_hex(16)
+    with open(os.path.join(folder, name), "xb") as fh:
+        fh.write(data)
+    return name
+
+
 def store(ticket: Ticket, upload: Upload, *, folder: str, now: datetime) -> Attachment:
-    """Write the file under a random name in ``folder`` and record it. Flushes."""
+    """Write the file under a random name in ``folder`` and record it; an image is stored
+    twice, without metadata (served) and as uploaded (for the inspectorate). Flushes.
+
+    :raises ValidationFailed: for an image that passes the magic bytes but cannot be decoded.
+    """
     os.makedirs(folder, exist_ok=True)
-    stored_name = secrets.token_hex(16)
-    with open(os.path.join(folder, stored_name), "xb") as fh:
-        fh.write(upload.data)
     kind = sniff(upload.data)
-    attachment = Attachment(ticket=ticket, original_name=safe_display_name(upload.filename),
-                            stored_name=stored_name, content_type=_CONTENT_TYPES[kind],
-                            size=len(upload.data), sha256=hashlib.sha256(upload.data).hexdigest(),
-                            created_at=now)
+    name = safe_display_name(upload.filename)
+    served, original_stored_name = upload.data, None
+    if kind in _IMAGE_FORMATS:
+        try:
+            served = strip_metadata(upload.data, kind)
+        except ValueError:
+            raise ValidationFailed([("attachments", _l(
+                "%(name)s is not an accepted file. Accepted: PDF, JPG, PNG, DOCX, XLSX.",
+                name=name))]) from None
+        original_stored_name = _write(folder, upload.data)
+    attachment = Attachment(ticket=ticket, original_name=name, stored_name=_write(folder, served),
+                            original_stored_name=original_stored_name,
+                            content_type=_CONTENT_TYPES[kind], size=len(served),
+                            sha256=hashlib.sha256(served).hexdigest(), created_at=now)
     db.session.add(attachment)
     return attachment
 
 
-def path_of(attachment: Attachment, folder: str) -> str:
-    return os.path.join(folder, attachment.stored_name)
+def path_of(attachment: Attachment, folder: str, *, original: bool = False) -> str:
+    """The served file, or with ``original`` the file as uploaded (images only)."""
+    name = attachment.original_stored_name if original else attachment.stored_name
+    return os.path.join(folder, name or attachment.stored_name)

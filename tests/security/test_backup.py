@@ -65,8 +65,10 @@ def world(app, directory, make_ticket, make_user):
                             subject="Đòi “bồi dưỡng”", anonymous=True,
                             uploads=[Upload("ghi-am.pdf", pdf_bytes("ghi am"))])
     folder = Path(app.config["UPLOAD_FOLDER"])
-    files = {a.stored_name: (folder / a.stored_name).read_bytes()
-             for t in (first, second) for a in t.attachments}
+    # Images are kept twice: without metadata (served) and as uploaded (for the inspectorate).
+    names = [n for t in (first, second) for a in t.attachments
+             for n in (a.stored_name, a.original_stored_name) if n]
+    files = {name: (folder / name).read_bytes() for name in names}
     return {"first": first.code, "receipt": receipt, "second": second.code, "files": files}
 
 
@@ -100,7 +102,7 @@ def test_round_trip(app, world, runner, tmp_path, new_client):
 
     result = runner.invoke(args=["portal", "backup", str(archive)])
     assert result.exit_code == 0, result.output
-    assert "backup written" in result.output and "3 files" in result.output
+    assert "backup written" in result.output and "4 files" in result.output
 
     _wipe()
     _restart_sequences()
@@ -110,7 +112,7 @@ def test_round_trip(app, world, runner, tmp_path, new_client):
 
     result = runner.invoke(args=["portal", "restore", str(archive)])
     assert result.exit_code == 0, result.output
-    assert "3 files" in result.output
+    assert "4 files" in result.output
     assert _counts() == counts
     assert _snapshot(codes) == before
     assert {a.code: (a.valid_from, a.sector, [s.code for s in lookup.successors(a)])

@@ -8,7 +8,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import get_locale
 from flask_login import current_user
 
-from portal import clock
+from portal import audit, clock
 from portal.accounts import permissions
 from portal.errors import Conflict, NotFound, PortalError, ValidationFailed
 from portal.extensions import db
@@ -80,6 +80,7 @@ def _render(ticket, forms=None, status=200, reveal_form=None):
         segments=holds.for_ticket(ticket),
         can_act=permissions.can_act(current_user, ticket),
         show_identity=shown, show_attachment_details=shown,
+        can_download_original=permissions.can_download_original(current_user, ticket),
         reveal_form=(reveal_form or RevealForm(formdata=None)) if can_reveal else None), status
 
 
@@ -158,5 +159,15 @@ def attachment(attachment_id: int):
         # The original name may identify the reporter: number the file as the page does.
         position = [a.id for a in found.ticket.attachments].index(found.id) + 1
         name = permissions.generic_attachment_name(position, found.content_type)
-    return send_file(attachments.path_of(found, current_app.config["UPLOAD_FOLDER"]),
+    original = request.args.get("original") == "1"
+    if original:
+        # The image as uploaded, with its metadata: the inspectorate's evidence, audited.
+        if not permissions.can_download_original(current_user, found.ticket) \
+                or found.original_stored_name is None:
+            abort(404)
+        audit.record(db.session, actor=current_user, action="attachment.original_downloaded",
+                     ticket=found.ticket, subject=str(found.id))
+        db.session.commit()
+    return send_file(attachments.path_of(found, current_app.config["UPLOAD_FOLDER"],
+                                         original=original),
                      mimetype=found.content_type, as_attachment=True, download_name=name)
