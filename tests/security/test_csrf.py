@@ -80,6 +80,8 @@ def _cases():
     yield "officer", "/account/password", lambda w: {
         "current": "x", "new": "Một mật khẩu đủ dài", "confirm": "Một mật khẩu đủ dài"}
     yield "anonymous", "/login/code", lambda w: {"code": "123456"}
+    yield "officer", "/inbox/{code}/identity", lambda w: {"reason": "Xác minh"}
+    yield "admin", "/admin/scoring", lambda w: {}
 
 
 CASES = list(_cases())
