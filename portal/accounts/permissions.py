@@ -47,6 +47,12 @@ def can_file_for_caller(user: User | None) -> bool:
             and user.role in {Role.clerk, Role.coordinator, Role.admin})
 
 
+def can_moderate(user: User | None) -> bool:
+    """May edit the public copy of staff texts (the province's coordinators: never the agency
+    that wrote the text)."""
+    return user is not None and user.is_authenticated and user.role in OVERSEERS
+
+
 def can_administer(user: User | None) -> bool:
     """May edit the legal clock (calendar overrides, SLA policy) and other settings."""
     return user is not None and user.is_authenticated and user.role == Role.admin

@@ -6,6 +6,7 @@ from portal.models.event import EventKind, TicketEvent
 from portal.models.hold import HoldOutcome, HoldSegment
 from portal.models.idempotency import IdempotencyKey
 from portal.models.outbox import OutboxMessage
+from portal.models.published import PublishedText
 from portal.models.rating import Rating
 from portal.models.routing import RoutingCorrection, RoutingSuggestion
 from portal.models.scoring import ScoringSetting
@@ -17,5 +18,5 @@ from portal.models.vocab import AgencyGroup, Category, Channel, Role, Sector, St
 
 __all__ = ["Agency", "AgencySuccession", "ApiToken", "AgencyGroup", "Attachment", "AuditEntry", "CalendarOverride", "Category", "Channel",
            "EventKind", "FlagDecision", "FlagKind", "HoldOutcome", "HoldSegment", "IdempotencyKey", "OutboxMessage",
-           "Procedure", "PublishedRanking", "Rating", "ReviewFlag", "Role", "RoutingCorrection", "RoutingSuggestion",
+           "Procedure", "PublishedRanking", "PublishedText", "Rating", "ReviewFlag", "Role", "RoutingCorrection", "RoutingSuggestion",
            "ScoreDraft", "ScoringSetting", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.i18n import _, _l
 from portal.models import EventKind, Ticket, TicketEvent
+from portal.tickets import redaction
 
 ESCALATION_LABELS = {
     "escalation_officer": _l("Reminder sent to the agency: the answer is due in 2 working days."),
@@ -46,11 +47,14 @@ def _agency_name(event: TicketEvent, locale: str) -> str | None:
 
 
 def for_reporter(ticket: Ticket, locale: str) -> list[TimelineItem]:
-    """Public events only, without staff names or internal reasons."""
+    """Public events only, without staff names or internal reasons; staff texts as the public
+    reads them (redacted, or the moderator's copy: tickets/redaction.py)."""
+    public = [e for e in _events(ticket) if e.public]
+    bodies = redaction.public_bodies(public, {ticket.id: ticket})
     return [TimelineItem(e.kind, e.at, True,
-                         None if e.kind in _REASON_HIDDEN_FROM_REPORTER else e.body,
+                         None if e.kind in _REASON_HIDDEN_FROM_REPORTER else bodies[e.id],
                          e.legal_basis, None, _agency_name(e, locale))
-            for e in _events(ticket) if e.public]
+            for e in public]
 
 
 def _staff_body(event: TicketEvent) -> str | None:

@@ -4,13 +4,12 @@ This is the one place that decides the public shape of a report: code, category,
 the agency holding it, dates, the locality and the reporter's description. Contact details,
 business name, attachments, internal notes and the reporter's own replies are never part of it.
 Harassment reports keep only their bare facts: the description, the locality and any staff text
-could point at the reporter, so they are left out (DESIGN §6). In every other published text the
-reporter's own name, business, e-mail and phone number are masked wherever they appear (an
-answer that greets the reporter by name, a description signed with a phone number).
+could point at the reporter, so they are left out (DESIGN §6). Every other published text is
+redacted (tickets/redaction.py): the reporter's name and business, any e-mail address, phone
+number or tax code; staff texts may carry a moderator's edited copy instead.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.models import Category, EventKind, Status, Ticket, TicketEvent
 from portal.models.agency import Agency
+from portal.tickets import redaction
 
 # Statuses an outside system should read as "closed": nothing more will happen unless reopened.
 CLOSED_STATUSES = frozenset({Status.answered, Status.closed, Status.rejected})
@@ -63,42 +63,24 @@ class PublicUpdate:
     body: str | None
 
 
-MASK = "[…]"
-
-
-def _identity_pattern(ticket: Ticket) -> re.Pattern[str] | None:
-    values = [v.strip() for v in (ticket.contact_name, ticket.business_name, ticket.contact_email)
-              if v and len(v.strip()) >= 3]
-    parts = [re.escape(v) for v in sorted(values, key=len, reverse=True)]
-    digits = re.sub(r"\D", "", ticket.contact_phone or "")
-    if len(digits) >= 6:  # the same number however it is spaced or dotted
-        parts.append(r"[\s.()-]*".join(digits))
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
-
-
-def mask_identity(text: str | None, ticket: Ticket) -> str | None:
-    """``text`` with the reporter's contact details replaced by a mask."""
-    pattern = _identity_pattern(ticket)
-    return pattern.sub(MASK, text) if text and pattern else text
-
-
 def _sensitive(ticket: Ticket) -> bool:
     return ticket.category == Category.harassment
 
 
-def _notes(ticket_ids: list[int]) -> dict[int, str]:
-    """The latest public answer or rejection reason of each report."""
+def _notes(tickets: list[Ticket]) -> dict[int, str]:
+    """The latest public answer or rejection reason of each report, as the public reads it."""
     notes: dict[int, str] = {}
-    if not ticket_ids:
+    if not tickets:
         return notes
-    rows = db.session.execute(
-        sa.select(TicketEvent.ticket_id, TicketEvent.body)
-        .where(TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.kind.in_(_NOTE_KINDS),
-               TicketEvent.public.is_(True))
-        .order_by(TicketEvent.at, TicketEvent.id))
-    for ticket_id, body in rows:
-        if body:
-            notes[ticket_id] = body
+    events = list(db.session.scalars(
+        sa.select(TicketEvent)
+        .where(TicketEvent.ticket_id.in_([t.id for t in tickets]),
+               TicketEvent.kind.in_(_NOTE_KINDS), TicketEvent.public.is_(True))
+        .order_by(TicketEvent.at, TicketEvent.id)))
+    bodies = redaction.public_bodies(events, {t.id: t for t in tickets})
+    for event in events:
+        if bodies[event.id]:
+            notes[event.ticket_id] = bodies[event.id]
     return notes
 
 
@@ -107,8 +89,8 @@ def _record(ticket: Ticket, note: str | None) -> PublicRecord:
     closed = ticket.status in CLOSED_STATUSES
     return PublicRecord(
         code=ticket.code, category=ticket.category, status=ticket.status, closed=closed,
-        status_notes=None if sensitive else mask_identity(note, ticket), agency=ticket.agency,
-        description=None if sensitive else mask_identity(ticket.description, ticket),
+        status_notes=None if sensitive else note, agency=ticket.agency,
+        description=None if sensitive else redaction.redact(ticket.description, ticket),
         locality=None if sensitive else ticket.locality, requested_at=ticket.received_at,
         updated_at=(ticket.closed_at or ticket.updated_at) if closed else ticket.updated_at,
         expected_at=ticket.answer_due)
@@ -133,7 +115,7 @@ def records(*, codes: Collection[str] = (), categories: Collection[Category] = (
             query = query.where(Ticket.status.in_(list(statuses)))
     tickets = list(db.session.scalars(
         query.order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(limit)))
-    notes = _notes([t.id for t in tickets])
+    notes = _notes(tickets)
     return [_record(t, notes.get(t.id)) for t in tickets]
 
 
@@ -149,11 +131,12 @@ def updates(*, start: datetime, end: datetime, limit: int) -> list[PublicUpdate]
         .where(TicketEvent.public.is_(True), TicketEvent.kind.in_(list(UPDATE_KINDS)),
                TicketEvent.at >= start, TicketEvent.at <= end)
         .order_by(TicketEvent.at, TicketEvent.id).limit(limit))
+    rows = list(rows)
+    bodies = redaction.public_bodies([e for e, _t in rows], {t.id: t for _e, t in rows})
     result = []
     for event, ticket in rows:
         status = UPDATE_KINDS[event.kind]
-        body = mask_identity(event.body, ticket) \
-            if event.kind in _STAFF_TEXT and not _sensitive(ticket) else None
+        body = bodies[event.id] if event.kind in _STAFF_TEXT and not _sensitive(ticket) else None
         result.append(PublicUpdate(id=event.id, code=ticket.code, status=status,
                                    closed=status in CLOSED_STATUSES, at=event.at, body=body))
     return result

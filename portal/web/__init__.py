@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.directory.views import bp as directory_bp
     from portal.web.inbox.views import bp as inbox_bp
     from portal.web.intake.views import bp as intake_bp
+    from portal.web.moderation.views import bp as moderation_bp
     from portal.web.public.views import bp as public_bp
     from portal.web.score_review.views import bp as score_review_bp
     from portal.web.scores.views import bp as scores_bp
@@ -30,7 +31,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.triage.views import bp as triage_bp
 
     for bp in (public_bp, track_bp, auth_bp, inbox_bp, triage_bp, intake_bp, admin_bp,
-               account_bp, score_review_bp, scores_bp, directory_bp):
+               account_bp, score_review_bp, scores_bp, directory_bp, moderation_bp):
         app.register_blueprint(bp)
 
 

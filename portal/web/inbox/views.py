@@ -14,7 +14,7 @@ from portal.errors import Conflict, NotFound, PortalError, ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.models import Attachment
-from portal.tickets import attachments, history, holds, identity, queries, workflow
+from portal.tickets import attachments, history, holds, identity, queries, redaction, workflow
 from portal.web.inbox.forms import ACTION_FORMS, FilterForm, RevealForm
 from portal.dispatch import send_queued_mail
 from portal.web.staff import require
@@ -81,7 +81,9 @@ def _render(ticket, forms=None, status=200, reveal_form=None):
         can_act=permissions.can_act(current_user, ticket),
         show_identity=shown, show_attachment_details=shown,
         can_download_original=permissions.can_download_original(current_user, ticket),
-        reveal_form=(reveal_form or RevealForm(formdata=None)) if can_reveal else None), status
+        reveal_form=(reveal_form or RevealForm(formdata=None)) if can_reveal else None,
+        moderated=redaction.moderated_events(ticket)
+        if permissions.can_moderate(current_user) else []), status
 
 
 @bp.route("/<code>")

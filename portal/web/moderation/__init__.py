@@ -1,0 +1,1 @@
+from portal.web.moderation.views import bp  # noqa: F401
