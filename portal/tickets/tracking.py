@@ -68,3 +68,17 @@ def find_for_reporter(code: str, receipt: str, key: str) -> Ticket | None:
     stored = ticket.receipt_hash if ticket is not None else "0" * 64
     matches = hmac.compare_digest(given, stored)
     return ticket if ticket is not None and matches else None
+
+
+def _pad(server_key: str, salt: str) -> bytes:
+    return hmac.new(server_key.encode(), salt.encode(), hashlib.sha256).digest()
+
+
+def mask_receipt(receipt: str, server_key: str, salt: str) -> str:
+    """XOR the receipt with a pad from the server key and ``salt``, for a short-lived replay
+    copy that is no readable receipt (receipts are otherwise stored only as a hash)."""
+    return bytes(a ^ b for a, b in zip(receipt.encode(), _pad(server_key, salt))).hex()
+
+
+def unmask_receipt(masked: str, server_key: str, salt: str) -> str:
+    return bytes(a ^ b for a, b in zip(bytes.fromhex(masked), _pad(server_key, salt))).decode()

@@ -1,7 +1,10 @@
 """Filing steps shared by the public form and the clerk's intake form."""
 from __future__ import annotations
 
+import secrets
 from datetime import date
+
+import sqlalchemy as sa
 
 from flask import current_app, flash, redirect, session, url_for
 from flask_babel import get_locale
@@ -13,7 +16,7 @@ from portal.directory import addresses, lookup
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
-from portal.tickets import intake
+from portal.tickets import form_replays, intake
 from portal.dispatch import send_queued_mail
 from portal.web.public.forms import SubmissionForm
 
@@ -27,6 +30,8 @@ def prepare(form: SubmissionForm) -> None:
     locale, day = str(get_locale()), _today()
     form.set_choices(lookup.agency_choices(locale, on=day), lookup.procedure_choices(locale),
                      [(c.agency.id, c.name, c.province) for c in addresses.communes(day)])
+    if not form.submission_token.data:  # a new rendering; a re-shown form keeps its token
+        form.submission_token.data = secrets.token_urlsafe(24)
 
 
 def suggest_commune(form: SubmissionForm, day: date) -> None:
@@ -63,7 +68,8 @@ def _commune_errors(form: SubmissionForm, commune) -> list[tuple[str, str]]:
 
 
 def file_report(form: SubmissionForm, channel: str):
-    """Validate and file; on success remember the receipt for one showing and redirect."""
+    """Validate and file (once per form token and content); on success remember the receipt
+    for one showing and redirect."""
     day = _today()
     if form.is_submitted() and (form.find_commune.data or _unconfirmed_old_address(form, day)):
         suggest_commune(form, day)
@@ -74,22 +80,44 @@ def file_report(form: SubmissionForm, channel: str):
     if errors := _commune_errors(form, commune):
         form.populate_errors(errors)
         return None
+    data = form.to_submission(channel=channel, language=str(get_locale()), commune=commune)
+    token, now, config = form.submission_token.data, clock.now_utc(), current_app.config
+    # Flask-WTF keeps the session's raw CSRF secret there; it binds the token to this browser.
+    binding = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")
+    key = form_replays.key_for(token, binding, data) if token else None
+    if key and (replay := form_replays.find(key, token, now=now,
+                                            server_key=config["RECEIPT_KEY"])):
+        db.session.commit()
+        return _received(replay.code, replay.receipt, key)
     filed_by = current_user if current_user.is_authenticated else None
     try:
-        filed = intake.submit_ticket(
-            form.to_submission(channel=channel, language=str(get_locale()), commune=commune),
-            filed_by=filed_by, now=clock.now_utc(), config=current_app.config)
+        filed = intake.submit_ticket(data, filed_by=filed_by, now=now, config=config)
+        if key:
+            form_replays.remember(key, token, filed.ticket, filed.receipt, now=now,
+                                  server_key=config["RECEIPT_KEY"])
     except ValidationFailed as exc:
         db.session.rollback()
         form.populate_errors(exc.errors)
         return None
+    except sa.exc.IntegrityError:  # the same form, sent twice at once: the other one filed it
+        db.session.rollback()
+        replay = key and form_replays.find(key, token, now=now, server_key=config["RECEIPT_KEY"])
+        if not replay:
+            raise
+        db.session.commit()
+        return _received(replay.code, replay.receipt, key)
     db.session.commit()
     send_queued_mail()
+    return _received(filed.ticket.code, filed.receipt, key)
+
+
+def _received(code: str, receipt: str | None, key: str | None):
     # Shown once on the next page, then gone: the receipt is never stored in clear.
-    session["receipt"] = {"code": filed.ticket.code, "receipt": filed.receipt}
-    remember_tracked(filed.ticket.code)
+    if receipt is not None:
+        session["receipt"] = {"code": code, "receipt": receipt, "key": key}
+    remember_tracked(code)
     flash(_("Your report was received."), "success")
-    return redirect(url_for("public.received", code=filed.ticket.code))
+    return redirect(url_for("public.received", code=code))
 
 
 def remember_tracked(code: str) -> None:

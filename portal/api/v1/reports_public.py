@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from datetime import timedelta
 
@@ -54,17 +53,11 @@ def _request_hash(body: dict, uploads: list[Upload]) -> str:
 
 
 def _mask(receipt: str, key: str) -> str:
-    """XOR the receipt with a pad derived from the server key, so the stored replay is no
-    readable receipt (receipts are otherwise only ever stored as a hash)."""
-    pad = hmac.new(current_app.config["RECEIPT_KEY"].encode(), b"idem:" + key.encode(),
-                   hashlib.sha256).digest()
-    return bytes(a ^ b for a, b in zip(receipt.encode(), pad)).hex()
+    return tracking.mask_receipt(receipt, current_app.config["RECEIPT_KEY"], "idem:" + key)
 
 
 def _unmask(masked: str, key: str) -> str:
-    pad = hmac.new(current_app.config["RECEIPT_KEY"].encode(), b"idem:" + key.encode(),
-                   hashlib.sha256).digest()
-    return bytes(a ^ b for a, b in zip(bytes.fromhex(masked), pad)).decode()
+    return tracking.unmask_receipt(masked, current_app.config["RECEIPT_KEY"], "idem:" + key)
 
 
 def _idempotency_key() -> str | None:

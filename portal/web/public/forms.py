@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_wtf.file import MultipleFileField
 from wtforms import (BooleanField, HiddenField, RadioField, SelectField, StringField,
                      SubmitField, TextAreaField)
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from portal.i18n import _l
 from portal.models.ticket import DESCRIPTION_MAX, SUBJECT_MAX
@@ -23,6 +23,8 @@ def _optional_id(value):
 
 class SubmissionForm(PortalForm):
     commune_note: str | None = None  # the old-address suggestion shown above the commune picker
+    # One per rendering of the form: sending it twice files one report (tickets/form_replays.py).
+    submission_token = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
     category = RadioField(_l("What is the problem?"),
                           choices=choices([(k.value, v) for k, v in CATEGORY_LABELS.items()]),
                           validators=[InputRequired(message=_l("Choose what the report is about."))],
