@@ -82,6 +82,12 @@ def _cases():
     yield "anonymous", "/login/code", lambda w: {"code": "123456"}
     yield "officer", "/inbox/{code}/identity", lambda w: {"reason": "Xác minh"}
     yield "admin", "/admin/scoring", lambda w: {}
+    yield "coordinator", "/moderation/{code}/1", lambda w: {"body": "Bản công khai"}
+    # Score review (issue 5): refused before any lookup, so ids need not exist.
+    yield "admin", "/scores/admin/drafts", lambda w: {"period": "2026H1"}
+    yield "admin", "/scores/admin/drafts/1/publish", lambda w: {}
+    yield "admin", "/scores/review/1/{code}/flag", lambda w: {"reason": "x"}
+    yield "admin", "/scores/flags/1/decide", lambda w: {"decision": "accept"}
 
 
 CASES = list(_cases())
