@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Role
+from portal.models import OutboxMessage, Role, Ticket
 from portal.tickets import retention, workflow
 from tests.factories import utc
 from tests.web.support import events, ticket
@@ -105,3 +106,21 @@ def test_cli_default_comes_from_config(reports, app, runner, monkeypatch):
 def test_cli_refuses_negative_days(runner):
     result = runner.invoke(args=["portal", "retention", "--days", "-1"])
     assert result.exit_code != 0
+
+
+def test_the_reporters_mail_is_forgotten_with_the_contact_details(reports):
+    def mail(code):
+        db.session.expire_all()
+        return list(db.session.scalars(sa.select(OutboxMessage).join(
+            Ticket, OutboxMessage.ticket_id == Ticket.id).where(Ticket.code == code)))
+    closed = mail(reports["closed"])
+    assert closed and all(m.recipient == CONTACT["contact_email"] for m in closed)
+    closed[0].sent_at = T0 + timedelta(days=2)  # one was delivered; the others never were
+    db.session.commit()
+    retention.anonymise_ended_reports(days=365, now=T0 + timedelta(days=400))
+    db.session.commit()
+    [kept] = mail(reports["closed"])
+    assert kept.recipient == retention.REMOVED and kept.context == {}
+    assert "Vũ Minh Hải" not in str(kept.context) and kept.sent_at is not None
+    # Mail of reports still within the period is untouched.
+    assert {m.recipient for m in mail(reports["recent"])} == {CONTACT["contact_email"]}
