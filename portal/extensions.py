@@ -1,6 +1,9 @@
 """Flask extensions, created unbound and initialised in register_extensions()."""
 from __future__ import annotations
 
+import sqlite3
+
+import sqlalchemy as sa
 from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -35,6 +38,17 @@ def register_extensions(app: Flask) -> None:
     from portal.accounts.users import load_user
 
     login_manager.user_loader(load_user)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_wal(dbapi_connection, _record) -> None:
+    """SQLite (the embedded default) in write-ahead-log mode: readers in other gunicorn workers
+    do not wait for a writer, and a commit syncs one log instead of a rollback journal and the
+    database. Durability is unchanged (synchronous stays FULL)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
 
 
 def _migrations_dir() -> str:

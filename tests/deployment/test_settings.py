@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
-from portal import create_app
+from portal import create_app, prefork
 from portal.extensions import db as _db, limiter
 from tests.helpers import page_token
 
@@ -64,3 +65,29 @@ def test_without_a_trusted_proxy_the_header_is_ignored(proxied, db):
     app = proxied(0)
     assert _failed_lookups(app, "203.0.113.5", 2) == [422, 422]
     assert _failed_lookups(app, "203.0.113.6", 1) == [429]
+
+
+def test_sqlite_runs_in_write_ahead_log_mode(tmp_path):
+    """Several gunicorn workers share the embedded SQLite file: readers must not wait on a writer."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'wal.db'}"})
+    with app.app_context():
+        with _db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        _db.engine.dispose()
+
+
+def test_prefork_warming_compiles_every_template_without_touching_the_database(app):
+    app.jinja_env.cache.clear()
+    connections = []
+    with app.app_context():
+        listener = lambda *args: connections.append(args)  # noqa: E731
+        sa.event.listen(_db.engine, "engine_connect", listener)
+        try:
+            prefork.warm(app)
+        finally:
+            sa.event.remove(_db.engine, "engine_connect", listener)
+    cached = {key[1] for key in app.jinja_env.cache.keys()}
+    assert set(app.jinja_env.list_templates()) <= cached
+    assert connections == []
