@@ -64,17 +64,25 @@ def _parts(text: str) -> list[str]:
     return [plain(part) for part in text.replace(";", ",").split(",") if part.strip()]
 
 
+@lru_cache(maxsize=1)
+def _plain_rows() -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(ward, district, province) of each map row, folded once per process: matching an
+    address must not fold the whole map on every filing."""
+    return [(plain(r["ward"]), plain(r["district"]), plain(r["province"]), r)
+            for r in _address_map()["rows"]]
+
+
 def _rows_for(parts: list[str]) -> list[dict[str, Any]]:
     """Rows whose old ward is the first part naming one, narrowed by the parts after it (a
     district or province), so "huyện Vũ Thư" never matches "thị trấn Vũ Thư"."""
-    rows = _address_map()["rows"]
+    rows = _plain_rows()
     for i, part in enumerate(parts):
         wider = set(parts[i + 1:])
-        found = [r for r in rows if plain(r["ward"]) == part
-                 and (not wider or plain(r["district"]) in wider or plain(r["province"]) in wider)]
+        found = [(district, r) for ward, district, province, r in rows if ward == part
+                 and (not wider or district in wider or province in wider)]
         if found:
-            in_district = [r for r in found if plain(r["district"]) in wider]
-            return in_district or found
+            in_district = [r for district, r in found if district in wider]
+            return in_district or [r for _district, r in found]
     return []
 
 
@@ -82,4 +90,6 @@ def convert_old_address(text: str, day: date) -> list[Commune]:
     """Today's communes an old address may now belong to: usually one; none when the map does
     not know the address; several when the old ward name is ambiguous."""
     codes = {commune_code(r["commune"]) for r in _rows_for(_parts(text))}
+    if not codes:  # most localities typed are not an old address: no directory query
+        return []
     return [c for c in communes(day) if c.agency.code in codes]
