@@ -119,11 +119,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--as-is", action="store_true",
+                        help="measure the database as it is: no fill, no migration")
     args = parser.parse_args()
     env = dict(os.environ, FLASK_APP="wsgi", PORTAL_DEMO_MODE="true",
                PORTAL_SQLALCHEMY_DATABASE_URI=args.pg_url)
     env.pop("DATABASE_URL", None)
-    ensure_filled(args.pg_url, args.reports, args.seed, env)
+    if not args.as_is:
+        ensure_filled(args.pg_url, args.reports, args.seed, env)
 
     from portal import create_app
     from portal.extensions import db

@@ -77,14 +77,17 @@ def gunicorn(app, db, database_url, directory, redis_prefix, tmp_path):
 
 
 def _wait_until_serving(port: int, proc: subprocess.Popen, log: Path) -> None:
+    """Until both workers are up (gunicorn forks them one after the other) and one answers."""
     deadline = time.monotonic() + 120  # generous: the machine may be busy
     while time.monotonic() < deadline:
         assert proc.poll() is None, log.read_text()
         try:
-            if requests.get(f"http://127.0.0.1:{port}/", timeout=TIMEOUT).status_code == 200:
+            if len(_workers(proc.pid)) == 2 and \
+                    requests.get(f"http://127.0.0.1:{port}/", timeout=TIMEOUT).status_code == 200:
                 return
         except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     raise AssertionError(f"gunicorn did not serve within 120 s:\n{log.read_text()}")
 
 
