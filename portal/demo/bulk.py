@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -170,7 +171,7 @@ def _writer() -> _Writer:
     return _SqliteWriter(raw)
 
 
-class _Writer:
+class _Writer(ABC):
     def __init__(self, raw) -> None:
         self.raw = raw
 
@@ -195,8 +196,9 @@ class _Writer:
             if rows:
                 self.write_table(table, columns, rows)
 
+    @abstractmethod
     def write_table(self, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-        raise NotImplementedError
+        """Append ``rows`` to ``table`` (COPY on PostgreSQL, executemany elsewhere)."""
 
 
 class _CopyWriter(_Writer):
