@@ -6,16 +6,15 @@ form-encoded request with its api_key, then follows the request by id, in XML an
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.api.open311_support import clerk_key
+from tests.live import serving
 
 
 @pytest.fixture
@@ -23,24 +22,12 @@ def api_key(app, db, directory, make_user):
     return clerk_key(app, db, make_user)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
 @pytest.fixture
 def live_url(app, db, api_key):
     """The app on 127.0.0.1 and a free port (as tests/e2e/conftest.py does)."""
     db.session.remove()  # hold no connection while the server writes
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 class GeoReportClient:

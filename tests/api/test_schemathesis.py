@@ -5,7 +5,6 @@ may be a 5xx, and every status, content type, header and body must match the doc
 """
 from __future__ import annotations
 
-import threading
 
 import pytest
 import schemathesis
@@ -15,16 +14,12 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                response_headers_conformance,
                                                response_schema_conformance,
                                                status_code_conformance)
-from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tests.live import serving
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 MAX_EXAMPLES = 20
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        pass
 
 
 @pytest.fixture
@@ -32,15 +27,8 @@ def live_url(app, db, world, bearer):
     """The app on a free port, with the directory, four reports and an officer's token."""
     headers = bearer("head", "TB-SXD")
     db.session.remove()  # hold no connection while the server writes
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="api-live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", headers
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield url, headers
 
 
 def test_every_operation_conforms(live_url):

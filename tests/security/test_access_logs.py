@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import logging
 import runpy
-import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal.access_log import DropClientIdentity
+from tests.live import serving
 
 AGENT = "SecretAgent/7.0 (reporter-laptop)"
 
@@ -20,13 +19,8 @@ AGENT = "SecretAgent/7.0 (reporter-laptop)"
 def server(app, db, directory):
     """The app behind werkzeug's development server with its default (logging) handler."""
     db.session.remove()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=10)
+    with serving(app, quiet=False) as url:
+        yield url
 
 
 def _request(url: str, data: bytes | None = None) -> int:

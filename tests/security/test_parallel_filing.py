@@ -15,34 +15,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal.extensions import db
 from portal.models import Ticket
 from tests.helpers import csrf_token
+from tests.live import serving
 from tests.web.support import CODE_RE, RECEIPT_RE, submission
 
 PARALLEL = 50 if os.environ.get("TEST_DATABASE_URL") else 10
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
 @pytest.fixture
 def live_url(app, db, directory):
     db.session.remove()  # hold no connection while the server writes
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    server.request_queue_size = 128
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(app, queue_size=128) as url:
+        yield url
 
 
 def _file_one(base: str, number: int, barrier: threading.Barrier) -> dict:
