@@ -13,6 +13,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+import sqlalchemy as sa
+
 from portal.directory import lookup
 from portal.directory.generate import ADDRESS_MAP_FILE, commune_code, plain
 from portal.directory.loader import DATA_DIR, read_file
@@ -48,6 +50,17 @@ def communes(day: date) -> list[Commune]:
     return sorted((Commune(a, a.locality, province)
                    for a in lookup.agencies(on=day, group=AgencyGroup.local) if a.locality),
                   key=lambda c: plain(c.name))
+
+
+def commune_choices(day: date) -> list[tuple[int, str, str]]:
+    """(committee id, commune name, province name) of each commune valid on ``day``, as the
+    commune picker lists them: columns, not entities, since every form page lists them."""
+    province = province_name()
+    rows = db.session.execute(sa.select(Agency.id, Agency.locality).where(
+        lookup.valid_on(day), Agency.group == AgencyGroup.local, Agency.locality.is_not(None))
+        .order_by(Agency.name_vi))
+    return sorted(((id_, name, province) for id_, name in rows if name),
+                  key=lambda row: plain(row[1]))
 
 
 def commune_by_agency(agency_id: int | None, day: date) -> Commune | None:

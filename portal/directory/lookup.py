@@ -10,7 +10,8 @@ from portal.models import Agency, AgencyGroup, AgencySuccession, Procedure, Sect
 from portal.models.vocab import GROUP_LABELS
 
 
-def _valid_on(day: date):
+def valid_on(day: date):
+    """Agencies in force on ``day``."""
     return sa.and_(Agency.valid_from <= day,
                    sa.or_(Agency.valid_to.is_(None), Agency.valid_to >= day))
 
@@ -19,7 +20,7 @@ def agencies(*, on: date | None = None, group: AgencyGroup | None = None) -> lis
     """Every agency, or only those valid on ``on`` (and of ``group``)."""
     query = sa.select(Agency).order_by(Agency.group, Agency.name_vi)
     if on is not None:
-        query = query.where(_valid_on(on))
+        query = query.where(valid_on(on))
     if group is not None:
         query = query.where(Agency.group == group)
     return list(db.session.scalars(query))
@@ -35,7 +36,7 @@ def agency_choices(locale: str, *, on: date | None = None) -> list[tuple[int, st
     name = Agency.name_en if locale == "en" else Agency.name_vi
     query = sa.select(Agency.id, name, Agency.group).order_by(Agency.group, Agency.name_vi)
     if on is not None:
-        query = query.where(_valid_on(on))
+        query = query.where(valid_on(on))
     return [(id_, label, str(GROUP_LABELS[group])) for id_, label, group in db.session.execute(query)]
 
 

@@ -1,5 +1,5 @@
 """Every model, imported here so Alembic autogenerate sees the whole schema."""
-from portal.models.agency import Agency, AgencySuccession, Procedure
+from portal.models.agency import Agency, AgencySuccession, DirectoryChange, Procedure
 from portal.models.audit import AuditEntry
 from portal.models.clock import CalendarOverride, SlaPolicy
 from portal.models.event import EventKind, TicketEvent
@@ -17,6 +17,7 @@ from portal.models.user import User
 from portal.models.vocab import AgencyGroup, Category, Channel, Role, Sector, Status
 
 __all__ = ["Agency", "AgencySuccession", "ApiToken", "AgencyGroup", "Attachment", "AuditEntry", "CalendarOverride", "Category", "Channel",
+           "DirectoryChange",
            "EventKind", "FlagDecision", "FlagKind", "HoldOutcome", "HoldSegment", "IdempotencyKey", "OutboxMessage",
            "Procedure", "PublishedRanking", "PublishedText", "Rating", "ReviewFlag", "Role", "RoutingCorrection", "RoutingSuggestion",
            "ScoreDraft", "ScoringSetting", "Sector", "SlaPolicy", "Status", "Ticket", "TicketEvent", "TrackingCounter", "User"]

@@ -1,12 +1,14 @@
 """Agencies and the administrative procedures they handle (directory data)."""
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from portal.models.base import Base, enum_column
+from portal import clock
+from portal.models.base import Base, UTCDateTime, enum_column
 from portal.models.vocab import AgencyGroup, Sector
 
 
@@ -67,3 +69,38 @@ class Procedure(Base):
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi
+
+
+class DirectoryChange(Base):
+    """One row per flush or statement that changed agencies, successions or procedures. The
+    newest row's random token is the directory's revision: each worker keys its cached lists
+    on it (portal/directory/form_lists.py), so a change made through any worker is seen by all."""
+    __tablename__ = "directory_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @classmethod
+    def new(cls) -> DirectoryChange:
+        return cls(token=secrets.token_hex(16), changed_at=clock.now_utc())
+
+
+_DIRECTORY = (Agency, AgencySuccession, Procedure)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _note_directory_flush(session: Session, _context, _instances) -> None:
+    if (any(isinstance(row, _DIRECTORY) for row in session.new)
+            or any(isinstance(row, _DIRECTORY) for row in session.deleted)
+            or any(isinstance(row, _DIRECTORY) and session.is_modified(row)
+                   for row in session.dirty)):
+        session.add(DirectoryChange.new())
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _note_directory_statement(state) -> None:
+    """Bulk statements (the loader's executemany inserts) change the directory too."""
+    if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ in _DIRECTORY:
+        state.session.add(DirectoryChange.new())

@@ -9,15 +9,18 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal import clock
 from portal.deadlines.working_days import local_day
-from portal.directory import addresses, lookup
+from portal.directory import addresses
+from portal.directory.form_lists import form_lists
 from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.tickets import form_replays, intake
 from portal.dispatch import send_queued_mail
+from portal.web import blank_forms
 from portal.web.public.forms import SubmissionForm
 
 
@@ -25,13 +28,14 @@ def _today() -> date:
     return local_day(clock.now_utc())
 
 
-def prepare(form: SubmissionForm) -> None:
-    """Only agencies and communes valid today are offered."""
-    locale, day = str(get_locale()), _today()
-    form.set_choices(lookup.agency_choices(locale, on=day), lookup.procedure_choices(locale),
-                     [(c.agency.id, c.name, c.province) for c in addresses.communes(day)])
+def prepare(form: SubmissionForm) -> Markup | None:
+    """Only agencies and communes valid today are offered. Returns the blank form's fields,
+    rendered once per process (blank_forms.py); None when the form shows input or errors."""
+    lists = form_lists(str(get_locale()), _today())
+    form.set_choices(lists)
     if not form.submission_token.data:  # a new rendering; a re-shown form keeps its token
         form.submission_token.data = secrets.token_urlsafe(24)
+    return None if form.is_submitted() else blank_forms.fields_html(form, lists)
 
 
 def suggest_commune(form: SubmissionForm, day: date) -> None:

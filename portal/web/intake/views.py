@@ -19,5 +19,6 @@ def new():
     response = filing.file_report(form, channel)
     if response is not None:
         return response
-    filing.prepare(form)  # the lists are needed to render the form, not to file
-    return render_template("intake/new.html", form=form), 422 if form.errors else 200
+    fields = filing.prepare(form)  # the lists are needed to render the form, not to file
+    status = 422 if form.errors else 200
+    return render_template("intake/new.html", form=form, fields=fields), status

@@ -6,12 +6,15 @@ from wtforms import (BooleanField, HiddenField, RadioField, SelectField, StringF
                      SubmitField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from portal.i18n import _l
+from portal.directory.form_lists import FormLists
+from portal.i18n import _, _l
 from portal.models.ticket import DESCRIPTION_MAX, SUBJECT_MAX
 from portal.models.vocab import CATEGORY_LABELS
 from portal.tickets.attachments import Upload
 from portal.tickets.intake import Submission
+from portal.web import directory_choices
 from portal.web.forms import PortalForm, choices
+from portal.web.select_widget import LongSelect
 
 
 def _optional_id(value):
@@ -30,10 +33,10 @@ class SubmissionForm(PortalForm):
                           validators=[InputRequired(message=_l("Choose what the report is about."))],
                           validate_choice=False)
     agency_id = SelectField(_l("Agency concerned (if known)"), coerce=_optional_id,
-                            validators=[Optional()], validate_choice=False,
+                            validators=[Optional()], validate_choice=False, widget=LongSelect(),
                             description=_l("Leave as “I don't know” and the portal will route it."))
     procedure_id = SelectField(_l("Administrative procedure (if known)"), coerce=_optional_id,
-                               validators=[Optional()], validate_choice=False)
+                               validators=[Optional()], validate_choice=False, widget=LongSelect())
     dossier_number = StringField(_l("Dossier number (mã hồ sơ), if any"), validators=[
         Length(max=60, message=_l("The dossier number must be at most 60 characters."))])
     subject = StringField(_l("Subject"), validators=[
@@ -46,7 +49,7 @@ class SubmissionForm(PortalForm):
                        "Do not name yourself here if you want to stay anonymous."),
         render_kw={"rows": 8})
     commune = SelectField(_l("Commune or ward (xã, phường) concerned"), coerce=_optional_id,
-                          validators=[Optional()], validate_choice=False,
+                          validators=[Optional()], validate_choice=False, widget=LongSelect(),
                           description=_l("Since 1/7/2025 there are no districts: choose the commune "
                                          "or ward."))
     commune_level = BooleanField(_l("The problem is with this commune's or ward's People's "
@@ -71,14 +74,14 @@ class SubmissionForm(PortalForm):
         _l("Attachments"), description=_l("Up to 5 files: PDF, JPG, PNG, DOCX or XLSX, 10 MB each."),
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"})
 
-    def set_choices(self, agencies, procedures, communes) -> None:
-        """``agencies``: (id, name, group label) triples; ``procedures``: (id, name) pairs;
-        ``communes``: (committee id, commune name, province name) triples."""
-        self.agency_id.choices = choices([("", _l("I don't know"))]) + choices(
-            [(a[0], a[1]) for a in agencies], [a[2] for a in agencies])
-        self.procedure_id.choices = choices([("", _l("I don't know / none"))] + procedures)
-        self.commune.choices = choices([("", _l("Choose the commune or ward"))]) + choices(
-            [(c[0], c[1]) for c in communes], [c[2] for c in communes])
+    def set_choices(self, lists: FormLists) -> None:
+        """The directory's options, shared with every other rendering of the same lists."""
+        self.agency_id.choices = directory_choices.options(
+            lists, "agencies", ("", _("I don't know")))
+        self.procedure_id.choices = directory_choices.options(
+            lists, "procedures", ("", _("I don't know / none")))
+        self.commune.choices = directory_choices.options(
+            lists, "communes", ("", _("Choose the commune or ward")))
 
     def uploads(self) -> list[Upload]:
         return [Upload(f.filename or "", f.read()) for f in (self.attachments.data or [])

@@ -24,8 +24,9 @@ def submit():
     response = filing.file_report(form, Channel.web)
     if response is not None:
         return response
-    filing.prepare(form)  # the lists are needed to render the form, not to file
-    return render_template("public/submit.html", form=form), 422 if form.errors else 200
+    fields = filing.prepare(form)  # the lists are needed to render the form, not to file
+    status = 422 if form.errors else 200
+    return render_template("public/submit.html", form=form, fields=fields), status
 
 
 @bp.route("/feedback/<code>/received")

@@ -5,10 +5,12 @@ from wtforms.validators import InputRequired, Length
 
 from portal.i18n import _l
 from portal.web.inbox.forms import VersionedForm
+from portal.web.select_widget import LongSelect
 
 
 class AssignForm(VersionedForm):
     agency_id = SelectField(_l("Assign to agency"), coerce=int, validate_choice=False,
+                            widget=LongSelect(),
                             validators=[InputRequired(message=_l("Choose an agency from the list."))])
 
 

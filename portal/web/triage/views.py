@@ -8,14 +8,14 @@ from flask_login import current_user
 from portal import clock
 from portal.accounts import permissions
 from portal.deadlines.working_days import local_day
-from portal.directory import lookup
+from portal.directory.form_lists import form_lists
 from portal.errors import PortalError, ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.models import Agency
 from portal.routing import triage as routing_triage
 from portal.tickets import queries, workflow
-from portal.web.forms import choices as web_choices
+from portal.web import directory_choices
 from portal.web.staff import require
 from portal.web.triage.forms import AssignForm, RejectForm
 
@@ -35,9 +35,8 @@ def index():
     page = queries.triage(size=current_app.config["INBOX_PAGE_SIZE"],
                           after=queries.Cursor.parse(request.args.get("after")),
                           before=queries.Cursor.parse(request.args.get("before")))
-    agencies = lookup.agency_choices(str(get_locale()), on=local_day(clock.now_utc()))
-    choices = web_choices([(0, _("Choose an agency"))]) + web_choices(
-        [(a[0], a[1]) for a in agencies], [a[2] for a in agencies])
+    lists = form_lists(str(get_locale()), local_day(clock.now_utc()))
+    choices = directory_choices.options(lists, "agencies", (0, _("Choose an agency")))
     suggestions = routing_triage.suggestions_for(page.items)
     rows = []
     for t in page.items:
