@@ -75,25 +75,25 @@ def predecessors(agency: Agency) -> list[Agency]:
 def successors_of_sector(sector: Sector, *, on: date) -> list[Agency]:
     """The agencies valid on ``on`` that succeeded the sector's former agencies (planning and
     investment → finance), for a sector no agency valid then carries."""
-    found = {a.id: a for former in db.session.scalars(
-        sa.select(Agency).where(Agency.sector == sector, Agency.valid_from <= on))
-        for a in current_successors(former, on)}
-    return sorted(found.values(), key=lambda a: a.code)
+    return current_successors_of(list(db.session.scalars(
+        sa.select(Agency).where(Agency.sector == sector, Agency.valid_from <= on))), on)
 
 
 def current_successors(agency: Agency, day: date) -> list[Agency]:
     """Following successions from ``agency``, the agencies valid on ``day``: itself if still valid."""
+    return current_successors_of([agency], day)
+
+
+def current_successors_of(agencies: list[Agency], day: date) -> list[Agency]:
+    """Following successions from each of ``agencies``, the agencies valid on ``day`` (those
+    still valid themselves): one query per generation of successors, whatever their number."""
     found: dict[int, Agency] = {}
-    seen, frontier = {agency.id}, [agency]
+    seen, frontier = {a.id for a in agencies}, agencies
     while frontier:
-        nxt = []
-        for item in frontier:
-            if item.is_valid_on(day):
-                found[item.id] = item
-                continue
-            for successor in successors(item):
-                if successor.id not in seen:
-                    seen.add(successor.id)
-                    nxt.append(successor)
-        frontier = nxt
+        ended = [item.id for item in frontier if not item.is_valid_on(day)]
+        found.update((item.id, item) for item in frontier if item.is_valid_on(day))
+        frontier = [] if not ended else list({a.id: a for a in db.session.scalars(
+            sa.select(Agency).join(AgencySuccession, AgencySuccession.successor_id == Agency.id)
+            .where(AgencySuccession.predecessor_id.in_(ended))) if a.id not in seen}.values())
+        seen.update(a.id for a in frontier)
     return sorted(found.values(), key=lambda a: a.code)

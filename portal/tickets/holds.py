@@ -20,12 +20,14 @@ def current(ticket: Ticket) -> HoldSegment | None:
 
 
 def open_segment(ticket: Ticket, agency: Agency, *, now: datetime, policy: ClockPolicy,
-                 calendar: WorkCalendar, day_zero: datetime | None = None) -> HoldSegment:
+                 calendar: WorkCalendar, day_zero: datetime | None = None,
+                 first: bool = False) -> HoldSegment:
     """The agency starts holding the report. Its due dates count from ``day_zero``: the day of
-    receipt for the first agency, the day it arrived for one that received a transfer."""
+    receipt for the first agency, the day it arrived for one that received a transfer.
+    ``first``: the report's first hold, which cannot repeat an earlier one (no query)."""
     start = day_zero or now
     segment = HoldSegment(ticket=ticket, agency=agency, started_at=now,
-                          repeat_hold=_mark_repeat_holds(ticket, agency),
+                          repeat_hold=False if first else _mark_repeat_holds(ticket, agency),
                           report_received_at=ticket.received_at,
                           harassment=ticket.category == Category.harassment,
                           ack_due=deadline(start, policy.ack_days, calendar),

@@ -91,7 +91,7 @@ def submit_ticket(data: Submission, *, filed_by: User | None, now: datetime,
         triage.record_suggestion(ticket, decision, auto_assigned=agency is not None, now=now)
     if agency is not None:
         events.record(ticket, EventKind.assigned, now, filed_by, public=True, to_agency=agency)
-        holds.open_segment(ticket, agency, now=now, policy=policy, calendar=calendar)
+        holds.open_segment(ticket, agency, now=now, policy=policy, calendar=calendar, first=True)
     outbox.notify_reporter(ticket, "received", now=now)
     db.session.flush()
     return Filed(ticket, receipt)

@@ -110,9 +110,10 @@ def file_report(form: SubmissionForm, channel: str):
             raise
         db.session.commit()
         return _received(replay.code, replay.receipt, key)
+    code = filed.ticket.code  # read before the commit expires the row (no reload)
     db.session.commit()
     send_queued_mail()
-    return _received(filed.ticket.code, filed.receipt, key)
+    return _received(code, filed.receipt, key)
 
 
 def _received(code: str, receipt: str | None, key: str | None):

@@ -1,5 +1,6 @@
 """The filing path stays lean (issue 8): no corpus read or model training per report, no mail
-round trip when there is no mail, the directory lists only to render the form. Behaviour, not
+round trip when there is no mail, the directory lists only to render the form, no repeat-hold
+marking or read-back for a new report, one query per generation of agency successors. Behaviour, not
 timing: each test fails if the expensive step comes back."""
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from portal import jobs
+from portal import clock, jobs
+from portal.directory import lookup
 from portal.extensions import db as _db
-from portal.models import OutboxMessage, RoutingSuggestion, Status
+from portal.models import HoldSegment, OutboxMessage, RoutingSuggestion, Sector, Status
 from portal.routing import classifier, corpus, models_cache
 from tests.helpers import page_token
-from tests.web.support import file_report, submission, ticket
+from tests.web.support import agency_id, file_report, submission, ticket
 
 
 @pytest.fixture
@@ -79,3 +81,29 @@ def test_a_successful_post_does_not_list_the_directory(app, client, routing_read
         response = _post(client, token)
     assert response.status_code == 302
     assert [s for s in seen if "FROM procedures" in s or "FROM directory_changes" in s] == []
+
+
+def test_a_new_report_marks_no_repeat_hold_and_is_not_read_back(client, routing_ready):
+    """A report's first hold cannot repeat an earlier one: no UPDATE of hold segments. The code
+    for the redirect is read before the commit, so the row just written is not selected again."""
+    token, finance = page_token(client, "/feedback/new"), agency_id("HY-STC")
+    with statements() as seen:
+        response = _post(client, token, agency_id=str(finance))
+    assert response.status_code == 302
+    filed = ticket(response.headers["Location"].split("/")[2])
+    assert filed.agency_id == finance
+    assert _db.session.scalar(sa.select(HoldSegment.repeat_hold)
+                              .where(HoldSegment.ticket_id == filed.id)) is False
+    assert not [s for s in seen if s.startswith("UPDATE hold_segments")]
+    last_write = max(i for i, s in enumerate(seen) if s.startswith(("INSERT", "UPDATE")))
+    assert not [s for s in seen[last_write:] if "FROM tickets" in s]
+
+
+def test_successors_of_a_sector_take_one_query_per_generation(client, routing_ready):
+    """Planning and investment has no agency after 2025: TB-SKHDT went to TB-STC (3/2025), which
+    went to HY-STC (7/2025). One query for the former agencies, one per generation after."""
+    day = clock.to_local(clock.now_utc()).date()
+    with statements() as seen:
+        found = lookup.successors_of_sector(Sector.planning_investment, on=day)
+    assert [a.code for a in found] == ["HY-STC"]
+    assert len(seen) == 3, seen
