@@ -2,9 +2,12 @@
 
 Everything is computed by the database from ``hold_segments`` alone, whose precomputed
 columns carry the report's own facts (received when, harassment, rejected, waiting on the
-reporter), the working-day calendar, the answer's legal basis and rating, and reopenings. Most pairs are a single hold; ``hold_segments.repeat_hold`` marks the holds of pairs
-held more than once (reopened, or sent back to the same agency), so the agency totals are one
-grouped scan over the single holds plus a small pair-level grouping over the repeated ones.
+reporter), the working-day calendar, the answer's legal basis and rating, and reopenings.
+Most pairs are a single hold; ``hold_segments.repeat_hold`` marks the holds of pairs held more
+than once (reopened, or sent back to the same agency), so the agency totals are one grouped
+scan over the single holds plus a small pair-level grouping over the repeated ones, which a
+partial index serves without a second scan (``ix_hold_segments_repeat_received_at``;
+tests/scoring/test_query_plans.py checks both plans).
 """
 from __future__ import annotations
 
@@ -29,8 +32,8 @@ def _flag(condition) -> sa.ColumnElement[int]:
     return sa.case((condition, 1), else_=0)
 
 
-def _segment_facts(as_of: datetime) -> dict[str, sa.ColumnElement]:
-    """Per hold segment: 0/1 flags, and the working days to answer."""
+def _conditions(as_of: datetime) -> dict[str, sa.ColumnElement[bool]]:
+    """Per hold segment: the conditions the facts count, judged at ``as_of``."""
     s = HoldSegment
     now = sa.literal(as_of, UTCDateTime)
     held_until = sa.func.coalesce(s.ended_at, now)
@@ -38,21 +41,26 @@ def _segment_facts(as_of: datetime) -> dict[str, sa.ColumnElement]:
     open_past_due = sa.and_(s.ended_at.is_(None), s.answer_due < now, s.paused == sa.false())
     late_transfer = sa.and_(s.outcome == HoldOutcome.transferred, s.on_time.is_(False))
     return {
-        "held": sa.or_(answered, held_until >= s.counted_from),  # a condition, not a flag
-        "harassment": _flag(s.harassment == sa.true()),
-        "ack_due": _flag(sa.or_(s.acknowledged_at.is_not(None), s.ack_due < held_until)),
-        "ack_late": _flag(sa.or_(sa.and_(s.acknowledged_at.is_(None), s.ack_due < held_until),
-                                 s.acknowledged_at > s.ack_due)),
-        "answer_due": _flag(sa.or_(answered, open_past_due, late_transfer)),
-        "answer_late": _flag(sa.or_(sa.and_(answered, s.on_time.is_(False)), open_past_due,
-                                    late_transfer)),
-        "answered": _flag(answered),
-        "citing": _flag(sa.and_(answered, s.cites_legal_basis.is_(True))),
-        "days": sa.case((answered, s.answer_working_days)),
-        "rated": _flag(s.rating.is_not(None)),
-        "rated_high": _flag(s.rating >= 4),
-        "reopened": _flag(sa.and_(answered, s.reopened_at.is_not(None))),
+        "held": sa.or_(answered, held_until >= s.counted_from),
+        "harassment": s.harassment == sa.true(),
+        "ack_due": sa.or_(s.acknowledged_at.is_not(None), s.ack_due < held_until),
+        "ack_late": sa.or_(sa.and_(s.acknowledged_at.is_(None), s.ack_due < held_until),
+                           s.acknowledged_at > s.ack_due),
+        "answer_due": sa.or_(answered, open_past_due, late_transfer),
+        "answer_late": sa.or_(sa.and_(answered, s.on_time.is_(False)), open_past_due,
+                              late_transfer),
+        "answered": answered,
+        "citing": sa.and_(answered, s.cites_legal_basis.is_(True)),
+        "rated": s.rating.is_not(None),
+        "rated_high": s.rating >= 4,
+        "reopened": sa.and_(answered, s.reopened_at.is_not(None)),
     }
+
+
+def _answer_days() -> sa.ColumnElement[int | None]:
+    """The working days to answer, for an answer."""
+    return sa.case((HoldSegment.outcome == HoldOutcome.answered,
+                    HoldSegment.answer_working_days))
 
 
 def _in_period(query: sa.Select, period: Period, as_of: datetime,
@@ -71,7 +79,7 @@ def pair_facts(period: Period, *, as_of: datetime, exclude: Collection[Pair] = f
                repeated_only: bool = False) -> sa.Subquery:
     """A subquery of the counted pairs: ticket_id, agency_id and the FACT_COLUMNS. A pair's
     booleans hold when they hold for any of its holds (on time: for all of them)."""
-    f = _segment_facts(as_of)
+    f = {name: _flag(condition) for name, condition in _conditions(as_of).items()}
     s = HoldSegment
     ack_n, answer_n = sa.func.max(f["ack_due"]), sa.func.max(f["answer_due"])
     query = sa.select(
@@ -82,33 +90,43 @@ def pair_facts(period: Period, *, as_of: datetime, exclude: Collection[Pair] = f
         sa.func.max(f["answered"]).label("answered"),
         sa.func.sum(f["answered"]).label("answers"),
         sa.func.sum(f["citing"]).label("answers_citing"),
-        sa.func.sum(f["days"]).label("answer_days"),
+        sa.func.sum(_answer_days()).label("answer_days"),
         sa.func.sum(f["rated"]).label("ratings"),
         sa.func.sum(f["rated_high"]).label("ratings_high"),
         sa.func.max(f["reopened"]).label("reopened"),
     )
     query = _in_period(query, period, as_of, exclude)
     if repeated_only:
-        query = query.where(s.repeat_hold.is_(True))
+        query = query.where(s.repeat_hold)  # the partial index's own condition
     return (query.group_by(s.ticket_id, s.agency_id)
-            .having(sa.func.max(_flag(f["held"])) == 1).subquery("pairs"))
+            .having(sa.func.max(f["held"]) == 1).subquery("pairs"))
 
 
 def _single_hold_totals(period: Period, as_of: datetime, exclude: Collection[Pair]) -> sa.Select:
-    """Pairs held once: each hold is a pair, so one grouped scan gives the agency totals."""
-    f = _segment_facts(as_of)
+    """Pairs held once: each hold is a pair, so one grouped scan gives the agency totals.
+
+    Each fact is ``count(*) FILTER (WHERE ...)`` on one condition: for a single hold "due and
+    not late" is simply "acknowledged by the deadline" or "answered on time" (an answered hold
+    is closed, with ``on_time`` set). Both databases compute an aggregate repeated under
+    another name once.
+    """
     s = HoldSegment
-    sums = {"harassment": f["harassment"], "ack_n": f["ack_due"],
-            "ack_k": f["ack_due"] - f["ack_late"], "answer_n": f["answer_due"],
-            "answer_k": f["answer_due"] - f["answer_late"], "answered": f["answered"],
-            "answers": f["answered"], "answers_citing": f["citing"], "ratings": f["rated"],
-            "ratings_high": f["rated_high"], "reopened": f["reopened"]}
-    query = sa.select(s.agency_id.label("agency_id"), f["days"].label("answer_days"),
+    c = _conditions(as_of)
+    conditions = {
+        "harassment": c["harassment"], "ack_n": c["ack_due"],
+        "ack_k": s.acknowledged_at <= s.ack_due,
+        "answer_n": c["answer_due"],
+        "answer_k": sa.and_(c["answered"], s.on_time.is_(True)),
+        "answered": c["answered"], "answers": c["answered"], "answers_citing": c["citing"],
+        "ratings": c["rated"], "ratings_high": c["rated_high"], "reopened": c["reopened"],
+    }
+    days = _answer_days()  # one expression object: the GROUP BY must repeat its parameters
+    query = sa.select(s.agency_id.label("agency_id"), days.label("answer_days"),
                       sa.func.count().label("pairs"),
-                      *[sa.func.sum(sums[name]).label(name) for name in SUMMED])
+                      *[sa.func.count().filter(conditions[name]).label(name) for name in SUMMED])
     query = _in_period(query, period, as_of, exclude)
-    return (query.where(s.repeat_hold == sa.false(), f["held"])
-            .group_by(s.agency_id, f["days"]))
+    return (query.where(s.repeat_hold == sa.false(), c["held"])
+            .group_by(s.agency_id, days))
 
 
 def _repeated_hold_totals(period: Period, as_of: datetime,
