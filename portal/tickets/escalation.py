@@ -58,11 +58,13 @@ def _recipients(step: Step, ticket: Ticket) -> list[User]:
 
 
 def _candidates(now: datetime) -> list[HoldSegment]:
-    # Nothing can be due within 2 working days if it is due more than ~2 weeks away.
+    # Nothing can be due within 2 working days if it is due more than ~2 weeks away; a
+    # segment every step has fired for is done, however long it stays open.
     horizon = now + timedelta(days=14)
+    pending = sa.or_(*(getattr(HoldSegment, step.marker).is_(None) for step in STEPS))
     query = (sa.select(HoldSegment).join(Ticket, Ticket.id == HoldSegment.ticket_id)
              .where(HoldSegment.ended_at.is_(None), HoldSegment.answer_due <= horizon,
-                    Ticket.status != Status.needs_info)
+                    pending, Ticket.status != Status.needs_info)
              .options(selectinload(HoldSegment.ticket)).order_by(HoldSegment.id))
     if db.session.get_bind().dialect.name == "postgresql":
         # Two runs at once (cron and the worker) never escalate the same segment twice.

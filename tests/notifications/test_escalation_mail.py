@@ -204,3 +204,22 @@ def test_an_assigned_report_is_not_a_triage_alert(runner, smtp_server, people, r
     at(add_working_days(local_day(FILED_AT), 6, settings.work_calendar()))
     assert escalate(runner) == 0
     assert escalations(ticket) == []
+
+
+
+def test_a_report_every_step_fired_for_is_not_read_again(runner, smtp_server, people, report):
+    """Long-overdue open reports cost the job nothing once the coordinators have been alerted
+    (each candidate's remaining working days are counted day by day)."""
+    from portal.tickets import escalation
+
+    done = report()
+    at(late(local_day(done.answer_due), 5))
+    assert escalate(runner) == 3  # every step at once
+    pending = report()  # filed now: due in the coming weeks, nothing fired yet
+    at(before(local_day(pending.answer_due), 2))
+    db.session.expire_all()
+    assert [s.ticket_id for s in escalation._candidates(clock.now_utc())] == [pending.id]
+    db.session.rollback()  # on PostgreSQL the candidates are locked until the transaction ends
+    assert escalate(runner) == 1
+    assert escalations(done) == ["escalation_officer", "escalation_head",
+                                 "escalation_coordinator"]
