@@ -10,6 +10,8 @@ class Defaults:
     SECRET_KEY = "dev"
     SQLALCHEMY_DATABASE_URI = "sqlite:///portal.db"  # relative: placed under instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A streaming replica for the read-only public pages (portal/replica.py); None: the primary.
+    READ_REPLICA_URL = None
     DEBUG = False
     TESTING = False
     # Demo mode loads and accepts the demo accounts (password "demo"); never in production.
@@ -80,10 +82,19 @@ def finalize(app: Flask) -> None:
     if cfg.get("SESSION_COOKIE_SECURE") is None:
         # Flask's own default (False) is always present, so a setdefault() never applied.
         cfg["SESSION_COOKIE_SECURE"] = not (cfg["DEBUG"] or cfg["TESTING"])
-    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    cfg["SQLALCHEMY_DATABASE_URI"] = _with_driver(cfg["SQLALCHEMY_DATABASE_URI"])
+    if cfg.get("READ_REPLICA_URL"):
+        from portal.replica import BIND_KEY
+
+        cfg["SQLALCHEMY_BINDS"] = {**(cfg.get("SQLALCHEMY_BINDS") or {}),
+                                   BIND_KEY: _with_driver(cfg["READ_REPLICA_URL"])}
+
+
+def _with_driver(uri: str) -> str:
+    """Use psycopg 3, the driver we pin, for a plain postgresql:// address."""
     if uri.startswith("postgresql://") or uri.startswith("postgres://"):
-        # Use psycopg 3, the driver we pin.
-        cfg["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+        return "postgresql+psycopg://" + uri.split("://", 1)[1]
+    return uri
 
 
 def validate(app: Flask) -> None:

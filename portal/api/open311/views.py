@@ -21,6 +21,7 @@ from portal.i18n import _
 from portal.models import Category, Channel, Status, User
 from portal.models.vocab import STATUS_LABELS
 from portal.tickets import intake, public_records
+from portal.replica import read_only
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
@@ -131,6 +132,7 @@ def service_definition(code: str, fmt: str):
 
 
 @bp.route(f"/requests.{FMT}")
+@read_only
 def requests_list(fmt: str):
     codes = [c for c in _arg("service_request_id").split(",") if c.strip()]
     categories = [_category(c.strip()) for c in _arg("service_code").split(",") if c.strip()]
@@ -147,6 +149,7 @@ def requests_list(fmt: str):
 
 
 @bp.route(f"/requests/<code>.{FMT}")
+@read_only
 def request_detail(code: str, fmt: str):
     record = public_records.record(code)
     if record is None:

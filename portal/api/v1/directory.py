@@ -13,6 +13,7 @@ from portal.directory import lookup
 from portal.extensions import db, limiter
 from portal.i18n import _
 from portal.scoring import export, publish
+from portal.replica import read_only
 
 
 def _on() -> date | None:
@@ -30,6 +31,7 @@ def _on() -> date | None:
 
 
 @bp.get("/agencies")
+@read_only
 def agencies():
     return jsonify({"items": [
         {"id": a.id, "code": a.code, "name_vi": a.name_vi, "name_en": a.name_en,
@@ -40,6 +42,7 @@ def agencies():
 
 
 @bp.get("/procedures")
+@read_only
 def procedures():
     return jsonify({"items": [
         {"id": p.id, "code": p.code, "name_vi": p.name_vi, "name_en": p.name_en,
@@ -53,6 +56,7 @@ def _public_read_limit():
 
 @bp.get("/scores/<period>")
 @limiter.limit(_public_read_limit)
+@read_only
 def scores(period: str):
     """The latest published version of a period's ranking (the immutable snapshot)."""
     ranking = publish.published(db.session, period)

@@ -10,6 +10,7 @@ from portal import clock
 from portal.deadlines.working_days import local_day
 from portal.directory import lookup
 from portal.models.vocab import GROUP_LABELS
+from portal.replica import read_only
 
 bp = Blueprint("directory", __name__)
 
@@ -22,6 +23,7 @@ def _day() -> date:
 
 
 @bp.route("/agencies")
+@read_only
 def index():
     day = _day()
     return render_template("directory/index.html", day=day, agencies=lookup.agencies(on=day),
@@ -29,6 +31,7 @@ def index():
 
 
 @bp.route("/agencies/<code>")
+@read_only
 def agency(code: str):
     found = lookup.agency_by_code(code)
     if found is None:

@@ -11,6 +11,7 @@ from portal.scoring import export, publish, ranking as ranking_rows, report
 from portal.scoring.method import DEFAULT_MIN_N, DEFAULT_WEIGHTS, METHOD_VERSION, SHRINK_M
 from portal.scoring.periods import parse_period
 from portal.scoring import agency_page
+from portal.replica import read_only
 
 bp = Blueprint("scores", __name__, url_prefix="/scores")
 
@@ -37,11 +38,13 @@ def _ranking_page(ranking: PublishedRanking | None):
 
 
 @bp.route("")
+@read_only
 def index():
     return _ranking_page(publish.latest(db.session))
 
 
 @bp.route("/<period>")
+@read_only
 def period(period: str):
     return _ranking_page(_published_or_404(period))
 
@@ -54,6 +57,7 @@ def methodology():
 
 
 @bp.route("/agency/<code>")
+@read_only
 def agency(code: str):
     found = db.session.scalar(sa.select(Agency).where(Agency.code == code))
     if found is None:
@@ -68,6 +72,7 @@ def _download_limit():
 
 @bp.route("/<period>/<any(ranking, inputs):what>.<any(csv, xlsx):fmt>")
 @limiter.limit(_download_limit)
+@read_only
 def download(period: str, what: str, fmt: str):
     ranking = _published_or_404(period)
     table = TABLES[what](ranking)
@@ -84,6 +89,7 @@ def download(period: str, what: str, fmt: str):
 @bp.route("/<period>/report", defaults={"code": None})
 @bp.route("/<period>/report/<code>")
 @limiter.limit(_download_limit)
+@read_only
 def semiannual_report(period: str, code: str | None):
     """The printable report of a published period, for the province or one agency."""
     ranking = _published_or_404(period)
