@@ -16,7 +16,7 @@ from flask_babel import force_locale
 
 from portal import clock, jobs, worker
 from portal.accounts.demo import load_demo_accounts
-from portal.accounts import passwords, tokens
+from portal.accounts import login, passwords, tokens
 from portal.accounts.users import ensure_user, hash_password
 from portal.directory import lookup
 from portal.deadlines import settings
@@ -89,6 +89,23 @@ def token(username: str, label: str) -> None:
                           key=current_app.config["RECEIPT_KEY"])
     db.session.commit()
     click.echo(issued.secret)
+
+
+@portal_cli.command("reset-sign-in")
+@click.argument("username")
+@click.option("--second-factor", is_flag=True,
+              help="Also remove the authenticator app (the user lost it); the password alone "
+                   "then signs in until the user sets up a new one.")
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+def reset_sign_in(username: str, second_factor: bool, reason: str) -> None:
+    """Lift USERNAME's sign-in lock (and, with --second-factor, their TOTP). Audited."""
+    user = db.session.scalar(sa.select(User).where(User.username == username.lower()))
+    if user is None:
+        raise click.ClickException(f"no user {username.lower()}")
+    done = login.reset_sign_in(user, second_factor=second_factor, now=clock.now_utc(),
+                               reason=reason)
+    db.session.commit()
+    click.echo(f"{user.username}: reset {', '.join(done) or 'nothing (not locked)'}")
 
 
 @portal_cli.command("escalate")

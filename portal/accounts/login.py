@@ -110,3 +110,24 @@ def _succeed(user: User, now: datetime, *, factor: str) -> Attempt:
                  detail={"factor": factor})
     db.session.flush()
     return Attempt(Outcome.ok, user)
+
+
+def reset_sign_in(user: User, *, second_factor: bool, now: datetime,
+                  reason: str) -> list[str]:
+    """An administrator's reset for a locked-out staff member: lifts the lock and clears the
+    failure count and, when ``second_factor``, removes the authenticator (a lost phone) so
+    that the password alone signs in until the user sets a new one. Audited. Flushes.
+
+    Returns what was reset ("lock", "totp").
+    """
+    done = []
+    if user.locked_until is not None or user.failed_logins:
+        user.failed_logins, user.locked_until = 0, None
+        done.append("lock")
+    if second_factor and user.totp_secret is not None:
+        user.totp_secret, user.totp_last_step = None, None
+        done.append("totp")
+    audit.record(db.session, actor=None, action="login.reset", subject=user.username, at=now,
+                 detail={"reset": done, "reason": reason})
+    db.session.flush()
+    return done

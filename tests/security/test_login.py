@@ -257,3 +257,41 @@ def test_disabling_totp_needs_a_current_code(new_client, enrolled):
     response = browser.post("/account/totp/disable", data={
         "csrf_token": token, "code": pyotp.TOTP(enrolled).at(clock.now_utc())})
     assert response.status_code == 302 and user("lan.officer").totp_secret is None
+
+
+def test_an_administrator_resets_a_lost_authenticator_and_a_lock(runner, new_client, enrolled):
+    """A staff member who lost the phone is locked out for good: the administrator's
+    `flask portal reset-sign-in` lifts the lock and, when asked, removes the second factor."""
+    browser = new_client()
+    login(browser, "lan.officer", PASSWORD)
+    for _ in range(5):
+        code_login(browser, "000000")
+    assert user("lan.officer").locked_until is not None
+
+    refused = runner.invoke(args=["portal", "reset-sign-in", "lan.officer"])
+    assert refused.exit_code != 0 and "--reason" in refused.output  # a reason is required
+    assert runner.invoke(args=["portal", "reset-sign-in", "nobody", "--reason", "x"]).exit_code != 0
+
+    lifted = runner.invoke(args=["portal", "reset-sign-in", "lan.officer",
+                                 "--reason", "Ticket 42: locked out"])
+    assert lifted.exit_code == 0 and "reset lock" in lifted.output
+    reset = user("lan.officer")
+    assert reset.locked_until is None and reset.failed_logins == 0
+    assert reset.totp_secret == enrolled  # the lock only: the second factor stays
+    again = new_client()
+    login(again, "lan.officer", PASSWORD)
+    assert not signed_in(again)  # still asks for the code
+
+    removed = runner.invoke(args=["portal", "reset-sign-in", "lan.officer", "--second-factor",
+                                  "--reason", "Ticket 43: phone lost"])
+    assert removed.exit_code == 0 and "reset totp" in removed.output
+    assert user("lan.officer").totp_secret is None
+    browser = new_client()
+    login(browser, "lan.officer", PASSWORD)
+    assert signed_in(browser)
+    db.session.expire_all()
+    resets = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "login.reset")
+                                .order_by(AuditEntry.id)).all()
+    assert [(e.actor_id, e.subject, e.detail) for e in resets] == [
+        (None, "lan.officer", {"reset": ["lock"], "reason": "Ticket 42: locked out"}),
+        (None, "lan.officer", {"reset": ["totp"], "reason": "Ticket 43: phone lost"})]
