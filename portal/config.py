@@ -26,6 +26,9 @@ class Defaults:
     UPLOAD_FOLDER = None  # default: <instance>/uploads
     # Keyed hash for receipts; defaults to SECRET_KEY when unset.
     RECEIPT_KEY = None
+    # Seals the TOTP secrets in the database; defaults to SECRET_KEY. Changing it turns the
+    # enrolled second factors unusable (reset them with `flask portal reset-sign-in`).
+    TOTP_KEY = None
     REOPEN_WINDOW_WORKING_DAYS = 10
     # Links in e-mails point here (services run outside requests, so they cannot guess it).
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
@@ -78,6 +81,8 @@ def finalize(app: Flask) -> None:
         cfg["ROUTING_MODEL_DIR"] = os.path.join(app.instance_path, "routing")
     if not cfg.get("RECEIPT_KEY"):
         cfg["RECEIPT_KEY"] = cfg["SECRET_KEY"]
+    if not cfg.get("TOTP_KEY"):
+        cfg["TOTP_KEY"] = cfg["SECRET_KEY"]
     cfg.setdefault("RATELIMIT_STORAGE_URI", cfg.get("REDIS_URL") or "memory://")
     if cfg.get("SESSION_COOKIE_SECURE") is None:
         # Flask's own default (False) is always present, so a setdefault() never applied.

@@ -68,10 +68,13 @@ def second_factor(user: User, code: str, *, now: datetime, config: Mapping[str, 
         audit.record(db.session, actor=user, action="login.refused", subject=user.username,
                      at=now, detail={"reason": "locked"})
         return Attempt(Outcome.locked, locked_until=user.locked_until)
-    step = totp.matching_step(user.totp_secret or "", code, now)
+    secret = totp.unseal(user.totp_secret, config["TOTP_KEY"])
+    step = totp.matching_step(secret, code, now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return _fail(user, "code", now, config)
     user.totp_last_step = step
+    if not user.totp_secret.startswith(totp.SEALED):  # stored before secrets were sealed
+        user.totp_secret = totp.seal(secret, config["TOTP_KEY"])
     return _succeed(user, now, factor="password+totp")
 
 

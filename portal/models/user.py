@@ -31,7 +31,7 @@ class User(UserMixin, Base):
     failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optional second factor (RFC 6238). The last accepted time step refuses a replayed code.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))  # sealed (accounts/totp.py)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     agency: Mapped[Agency | None] = relationship()

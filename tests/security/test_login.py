@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from portal import clock
 from portal.accounts import login as login_service
-from portal.accounts import passwords
+from portal.accounts import passwords, totp
 from portal.accounts.users import hash_password
 from portal.extensions import db
 from portal.models import AuditEntry, Role, User
@@ -23,6 +23,7 @@ from tests.web.support import text
 T0 = factories.utc(2026, 3, 2, 2, 0)
 LOCKED = "locked until"
 WRONG = "Wrong username or password."
+KEY = "test-secret"  # the suite's SECRET_KEY, which TOTP_KEY defaults to
 
 
 @pytest.fixture(autouse=True)
@@ -198,7 +199,8 @@ def enrolled(new_client, officer):
     browser = new_client()
     login(browser, "lan.officer", PASSWORD)
     secret = enrol(browser)
-    assert user("lan.officer").totp_secret == secret
+    stored = user("lan.officer").totp_secret
+    assert secret not in stored and totp.unseal(stored, KEY) == secret  # sealed at rest
     clock.freeze(T0 + timedelta(minutes=1))
     return secret
 
@@ -277,7 +279,7 @@ def test_an_administrator_resets_a_lost_authenticator_and_a_lock(runner, new_cli
     assert lifted.exit_code == 0 and "reset lock" in lifted.output
     reset = user("lan.officer")
     assert reset.locked_until is None and reset.failed_logins == 0
-    assert reset.totp_secret == enrolled  # the lock only: the second factor stays
+    assert totp.unseal(reset.totp_secret, KEY) == enrolled  # the lock only: the factor stays
     again = new_client()
     login(again, "lan.officer", PASSWORD)
     assert not signed_in(again)  # still asks for the code
@@ -295,3 +297,21 @@ def test_an_administrator_resets_a_lost_authenticator_and_a_lock(runner, new_cli
     assert [(e.actor_id, e.subject, e.detail) for e in resets] == [
         (None, "lan.officer", {"reset": ["lock"], "reason": "Ticket 42: locked out"}),
         (None, "lan.officer", {"reset": ["totp"], "reason": "Ticket 43: phone lost"})]
+
+
+def test_a_sealed_secret_opens_only_with_its_key_and_an_old_clear_one_is_sealed(new_client,
+                                                                                 officer):
+    sealed = totp.seal("JBSWY3DPEHPK3PXP", KEY)
+    assert sealed.startswith(totp.SEALED) and "JBSWY3DPEHPK3PXP" not in sealed
+    assert totp.unseal(sealed, KEY) == "JBSWY3DPEHPK3PXP"
+    assert totp.unseal(sealed, "another key") == ""  # a changed key: no codes match
+    # A secret stored in clear before sealing still signs in, and is sealed on that use.
+    clear = pyotp.random_base32()
+    db.session.execute(sa.update(User).where(User.username == "lan.officer")
+                       .values(totp_secret=clear))
+    db.session.commit()
+    browser = new_client()
+    login(browser, "lan.officer", PASSWORD)
+    assert code_login(browser, pyotp.TOTP(clear).at(clock.now_utc())).status_code == 302
+    stored = user("lan.officer").totp_secret
+    assert stored.startswith(totp.SEALED) and totp.unseal(stored, KEY) == clear

@@ -67,7 +67,7 @@ def totp_page():
     if not current_user.totp_secret and form.validate_on_submit():
         try:
             totp.enable(current_user, session.get("totp_pending", ""), form.code.data,
-                        now=clock.now_utc())
+                        now=clock.now_utc(), key=current_app.config["TOTP_KEY"])
         except ValidationFailed as exc:
             form.populate_errors(exc.errors)
         else:
@@ -85,7 +85,8 @@ def totp_disable():
     form = CodeForm()
     if current_user.totp_secret and form.validate_on_submit():
         try:
-            totp.disable(current_user, form.code.data, now=clock.now_utc())
+            totp.disable(current_user, form.code.data, now=clock.now_utc(),
+                         key=current_app.config["TOTP_KEY"])
         except ValidationFailed as exc:
             form.populate_errors(exc.errors)
         else:
