@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from portal import clock, jobs, worker
+from portal import clock, jobs
 from portal.accounts.demo import load_demo_accounts
 from portal.accounts import login, passwords, tokens
 from portal.accounts.users import ensure_user, hash_password
@@ -122,7 +122,7 @@ def send_mail() -> None:
 
 
 @portal_cli.command("worker")
-@click.option("--interval", type=click.IntRange(min=10), default=worker.DEFAULT_INTERVAL,
+@click.option("--interval", type=click.IntRange(min=10), default=jobs.ESCALATION_INTERVAL,
               show_default=True, help="Seconds between escalation runs.")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def run_worker(interval: int, burst: bool) -> None:
@@ -131,6 +131,8 @@ def run_worker(interval: int, burst: bool) -> None:
     if not app.config.get("REDIS_URL"):
         raise click.ClickException("set REDIS_URL to run the worker; without Redis, run "
                                    "`flask portal escalate` and `flask portal send-mail` from cron")
+    from portal import worker  # RQ and its Redis client only for this command (worker memory)
+
     worker.run(app, interval=interval, burst=burst)
 
 

@@ -7,7 +7,7 @@ import logging
 
 from flask import current_app
 
-from portal import jobs, worker
+from portal import jobs
 from portal.notifications import outbox
 
 log = logging.getLogger("portal.mail")
@@ -26,6 +26,8 @@ def send_queued_mail() -> None:
     app = current_app._get_current_object()
     try:
         if app.config.get("REDIS_URL"):
+            from portal import worker  # RQ only with Redis; prefork.py loads it before forking
+
             worker.enqueue_delivery(app.config)
         else:
             jobs.deliver_outbox(app)

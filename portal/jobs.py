@@ -16,6 +16,9 @@ from portal.notifications.mail import transport_from_config
 from portal.notifications.render import renderer
 from portal.tickets.escalation import escalate
 
+# Seconds between escalation runs of the RQ worker; steps are whole working days, so plenty.
+ESCALATION_INTERVAL = 300
+
 log = logging.getLogger("portal.jobs")
 
 

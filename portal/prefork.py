@@ -30,3 +30,5 @@ def warm(app: Flask) -> None:
     for language in app.config["LANGUAGES"]:
         with app.test_request_context(f"/?lang={language}"):
             flask_babel.get_translations()
+    if app.config.get("REDIS_URL"):  # mail goes through RQ: share it rather than load it per worker
+        import portal.worker  # noqa: F401

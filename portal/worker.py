@@ -41,7 +41,7 @@ from portal import jobs
 
 log = logging.getLogger("portal.worker")
 TICK_PREFIX = "escalation-tick"
-DEFAULT_INTERVAL = 300  # seconds; escalation steps are whole working days, so this is plenty
+DEFAULT_INTERVAL = jobs.ESCALATION_INTERVAL
 _bound: Flask | None = None
 
 
