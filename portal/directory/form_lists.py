@@ -2,20 +2,17 @@
 built once per process for each database, locale, local day and directory revision.
 
 Every form page used to list the directory (three queries, 250 rows) and every worker would
-otherwise hold its own copy forever. The revision (``DirectoryChange``) changes with every
-write to the directory from any worker, so a cached list is never older than the last change
-committed before the request read the revision.
+otherwise hold its own copy forever. The revision (revision.py) changes with every write to
+the directory from any worker, so a cached list is never older than the last change committed
+before the request read the revision.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-
-from portal.directory import addresses, lookup
+from portal.directory import addresses, lookup, revision
 from portal.extensions import db
-from portal.models import DirectoryChange
 
 _KEEP = 8  # a few (locale, day) pairs at a time; older revisions simply fall out
 
@@ -30,17 +27,9 @@ class FormLists:
 _built: dict[tuple, FormLists] = {}
 
 
-def revision() -> str | None:
-    """The directory's revision: the newest change's token (None before any change)."""
-    return db.session.scalar(sa.select(DirectoryChange.token)
-                             .order_by(DirectoryChange.id.desc()).limit(1))
-
-
 def form_lists(locale: str, day: date) -> FormLists:
     """The lists for ``locale`` (the active one: group labels are translated) on ``day``."""
-    # The revision is read before the lists: a change committed in between is cached under
-    # the older revision, which later requests no longer ask for; never the reverse.
-    key = (db.engine, locale, day, revision())
+    key = (db.engine, locale, day, revision.current())  # read before the lists (revision.py)
     found = _built.get(key)
     if found is None:
         found = FormLists(tuple(lookup.agency_choices(locale, on=day)),

@@ -7,12 +7,11 @@ from datetime import date
 
 import re
 
-import sqlalchemy as sa
-
-from portal.directory import lookup
 from portal.extensions import db
 from portal.models import Agency, Sector
+from portal.routing import holders
 from portal.routing.classifier import Model, Prediction
+from portal.routing.holders import Holder
 from portal.routing.tokenizer import fold
 
 TOP = 3
@@ -23,7 +22,7 @@ _WORDS = re.compile(r"\w+")
 class Suggestion:
     sector: str
     probability: float
-    agencies: list[Agency] = field(default_factory=list)
+    agencies: list[Holder] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -34,23 +33,16 @@ class Decision:
 
 
 def fitting_agencies(sectors: list[str], locality: str, text: str,
-                     day: date) -> dict[str, list[Agency]]:
-    """Per sector, the agencies valid on ``day`` (by code); local committees only where the
-    place fits. One query for all the suggested sectors. A sector no agency carries any more
-    (planning and investment after 2025) gets its former agencies' successors valid on ``day``
-    (the merged department)."""
-    known = [Sector(s) for s in sectors if s in Sector.__members__]
-    found: dict[str, list[Agency]] = {s: [] for s in sectors}
+                     day: date) -> dict[str, list[Holder]]:
+    """Per sector, the agencies holding it on ``day`` (by code; holders.py); local committees
+    only where the place fits."""
+    found: dict[str, list[Holder]] = {s: [] for s in sectors}
+    known = [s for s in sectors if s in Sector.__members__]
     if not known:
         return found
-    for agency in db.session.scalars(
-            sa.select(Agency).where(Agency.sector.in_(known), Agency.valid_from <= day,
-                                    sa.or_(Agency.valid_to.is_(None), Agency.valid_to >= day))
-            .order_by(Agency.code)):
-        found[agency.sector.value].append(agency)
+    table = holders.by_sector(day)
     for sector in known:
-        if not found[sector.value] and sector != Sector.local_government:
-            found[sector.value] = lookup.successors_of_sector(sector, on=day)
+        found[sector] = list(table[sector])
     if found.get(Sector.local_government.value):
         found[Sector.local_government.value] = [
             a for a in found[Sector.local_government.value]
@@ -75,4 +67,5 @@ def route(text: str, locality: str, *, day: date, model: Model, threshold: float
     # "other" means no agency's business (a utility bill, a private dispute): a person decides.
     sure = (best.probability >= threshold and len(best.agencies) == 1
             and best.sector != Sector.other)
-    return Decision(prediction, suggestions, best.agencies[0] if sure else None)
+    return Decision(prediction, suggestions,
+                    db.session.get(Agency, best.agencies[0].id) if sure else None)

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from textblob.classifiers import NaiveBayesClassifier
 
 from portal import clock
-from portal.models import (Category, EventKind, HoldSegment, Procedure, RoutingSuggestion, Sector,
-                           Status, TicketEvent)
+from portal.extensions import db
+from portal.models import (Agency, Category, EventKind, HoldSegment, Procedure,
+                           RoutingSuggestion, Sector, Status, TicketEvent)
 from portal.routing import classifier, corpus, evaluation, models_cache, priority, router, tokenizer
 from portal.routing.classifier import LogTable
 from portal.routing.corpus import Example
@@ -324,7 +325,7 @@ def test_after_the_merger_the_router_suggests_only_todays_agencies(routing_model
     decision = route(routing_model, CUSTOMS, day=date(2026, 3, 2))
     assert decision.prediction.sector.label == "customs"
     assert decision.agency.code == "HQ-KV3"
-    suggested = [a for s in decision.suggestions for a in s.agencies]
+    suggested = [db.session.get(Agency, a.id) for s in decision.suggestions for a in s.agencies]
     assert suggested and all(a.is_valid_on(date(2026, 3, 2)) for a in suggested)
 
 

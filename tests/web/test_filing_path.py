@@ -5,6 +5,7 @@ timing: each test fails if the expensive step comes back."""
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -13,10 +14,15 @@ from sqlalchemy import event
 from portal import clock, jobs
 from portal.directory import lookup
 from portal.extensions import db as _db
-from portal.models import HoldSegment, OutboxMessage, RoutingSuggestion, Sector, Status
+from portal.models import Agency, HoldSegment, OutboxMessage, RoutingSuggestion, Sector, Status
 from portal.routing import classifier, corpus, models_cache
 from tests.helpers import page_token
 from tests.web.support import agency_id, file_report, submission, ticket
+
+
+CUSTOMS = ("Tờ khai hải quan bị phân luồng đỏ",
+           "Lô hàng linh kiện nhập khẩu bị phân luồng đỏ, tờ khai hải quan nộp từ thứ hai đến "
+           "nay chưa được thông quan, hàng nằm ở cảng phát sinh phí lưu container.")
 
 
 @pytest.fixture
@@ -75,12 +81,36 @@ def _post(client, token: str, **fields):
 
 def test_a_successful_post_does_not_list_the_directory(app, client, routing_ready):
     """Agencies and procedures are listed to render the form; a filing that redirects does not
-    need them."""
+    need them (the router's table is built by the first filing of a directory revision)."""
+    file_report(client)
     token = page_token(client, "/feedback/new")
     with statements() as seen:
         response = _post(client, token)
     assert response.status_code == 302
-    assert [s for s in seen if "FROM procedures" in s or "FROM directory_changes" in s] == []
+    assert [s for s in seen if "FROM procedures" in s or "ORDER BY agencies" in s] == []
+
+
+def test_the_router_reads_the_directory_once_per_revision(app, client, routing_ready,
+                                                          monkeypatch):
+    """The router's sector → agencies table is kept per process (routing/holders.py): a filing
+    reads the revision and loads the chosen agency by its id, nothing else from the directory.
+    A change to the directory is seen by the next filing."""
+    monkeypatch.setitem(app.config, "ROUTING_AUTO_ASSIGN", True)
+    file_report(client, subject=CUSTOMS[0], description=CUSTOMS[1])
+    token = page_token(client, "/feedback/new")
+    with statements() as seen:
+        response = _post(client, token, subject=CUSTOMS[0], description=CUSTOMS[1])
+    filed = ticket(response.headers["Location"].split("/")[2])
+    assert filed.agency.code == "HQ-KV3"
+    directory = [s for s in seen if "FROM agencies" in s or "FROM agency_successions" in s]
+    assert len(directory) == 1 and "WHERE agencies.id = " in directory[0], directory
+    assert len([s for s in seen if "FROM directory_changes" in s]) == 1
+
+    _db.session.execute(sa.update(Agency).where(Agency.code == "HQ-KV3")
+                        .values(valid_to=date(2025, 1, 1)))
+    _db.session.commit()
+    code, _receipt = file_report(client, subject=CUSTOMS[0], description=CUSTOMS[1])
+    assert ticket(code).agency_id != filed.agency_id
 
 
 def test_a_new_report_marks_no_repeat_hold_and_is_not_read_back(client, routing_ready):
