@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from flask import render_template, template_rendered
 from sqlalchemy.orm import Session
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import Select
 
 from portal import clock
@@ -21,6 +22,7 @@ from portal.models import Agency, AgencyGroup, Procedure, Sector
 from portal.web.blank_forms import FIELDS_TEMPLATE
 from portal.web.intake.forms import IntakeForm
 from portal.web.public.forms import SubmissionForm
+from portal.web.triage.forms import AssignForm
 from portal.web.select_widget import LongSelect
 from tests.web.support import error_summary, post_report, text
 
@@ -111,6 +113,18 @@ def test_the_long_select_renders_what_wtforms_renders(app, directory):
             field.data = field.choices[5].value  # a selected option, inside an optgroup
             assert 'selected value="' in str(field())
             assert field() == Select()(field)
+            assert field.choices.parts() is field.choices.parts()  # rendered once per list
+
+
+def test_the_long_select_renders_any_choices_as_wtforms_does(app):
+    with app.test_request_context("/"):
+        form = AssignForm(formdata=None, agency_id=2)
+        for choices in ([(0, "Choose"), (1, "A & B"), (2, "<C>")],
+                        [SelectChoice(1, "One", optgroup="G"), SelectChoice(2, "Two"),
+                         SelectChoice(3, "Three", render_kw={"disabled": True}, optgroup="H")],
+                        []):
+            form.agency_id.choices = choices
+            assert form.agency_id() == Select()(form.agency_id)
 
 
 @contextlib.contextmanager
