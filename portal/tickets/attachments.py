@@ -13,7 +13,9 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy.orm import Session
 
 from portal.errors import ValidationFailed
 from portal.extensions import db
@@ -123,10 +125,31 @@ def strip_metadata(data: bytes, kind: str) -> bytes:
 
 
 def _write(folder: str, data: bytes) -> str:
+    """Write ``data`` under a new random name; the file is removed again if the transaction
+    that records it rolls back (a filing refused or failed after its first files)."""
     name = secrets.token_hex(16)
-    with open(os.path.join(folder, name), "xb") as fh:
+    path = os.path.join(folder, name)
+    with open(path, "xb") as fh:
         fh.write(data)
+    db.session.info.setdefault(_WRITTEN, []).append(path)
     return name
+
+
+_WRITTEN = "attachment_files"  # Session.info: files written in the current transaction
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _keep_written(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _remove_written(session: Session) -> None:
+    for path in session.info.pop(_WRITTEN, []):
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
 
 
 def store(ticket: Ticket, upload: Upload, *, folder: str, now: datetime) -> Attachment:

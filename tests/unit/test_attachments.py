@@ -179,3 +179,29 @@ def test_a_refused_file_stops_the_filing_and_writes_nothing(app, make_ticket):
         make_ticket(uploads=[Upload("don.pdf", PDF), Upload("hoa-don.pdf", EXE)])
     assert [f for f, _ in failed.value.errors] == ["attachments"]
     assert _files(folder) == before
+
+
+def test_files_of_a_filing_that_rolls_back_are_removed(app, db, directory):
+    """An image that passes the magic bytes but cannot be decoded fails the filing after the
+    PDF before it was written: the rollback removes that file too; a commit keeps files."""
+    from portal import clock
+    from portal.tickets import intake
+    from portal.tickets.intake import Submission
+
+    folder = app.config["UPLOAD_FOLDER"]
+    before = _files(folder)
+    broken_png = b"\x89PNG\r\n\x1a\n" + b"not an image" * 10
+    data = Submission(category="delay", subject="Hồ sơ chậm", description="Quá hạn 10 ngày.",
+                      uploads=[Upload("don.pdf", PDF), Upload("anh.png", broken_png)])
+    with pytest.raises(ValidationFailed):
+        intake.submit_ticket(data, filed_by=None, now=clock.now_utc(), config=app.config)
+    assert len(_files(folder) - before) == 1  # the PDF, written before the image failed
+    db.session.rollback()
+    assert _files(folder) == before
+
+    kept = Submission(category="delay", subject="Hồ sơ chậm", description="Quá hạn 10 ngày.",
+                      uploads=[Upload("don.pdf", PDF)])
+    intake.submit_ticket(kept, filed_by=None, now=clock.now_utc(), config=app.config)
+    db.session.commit()
+    db.session.rollback()  # a later rollback leaves the committed files alone
+    assert len(_files(folder) - before) == 1
