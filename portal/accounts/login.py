@@ -6,6 +6,8 @@ on failure, so that the count and the audit entry are kept.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,7 +47,8 @@ def sign_in(username: str, password: str, *, allow_demo: bool, now: datetime,
     user = db.session.scalar(sa.select(User).where(User.username == name))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        audit.record(db.session, actor=None, action="login.failed", subject=name[:80], at=now,
+        audit.record(db.session, actor=None, action="login.failed",
+                     subject=unknown_name_fingerprint(name, config["RECEIPT_KEY"]), at=now,
                      detail={"reason": "unknown user"})
         return Attempt(Outcome.wrong)
     # Hash first, whatever the state of the account: every refusal costs the same time.
@@ -60,6 +63,14 @@ def sign_in(username: str, password: str, *, allow_demo: bool, now: datetime,
     if user.totp_secret:
         return Attempt(Outcome.needs_code, user)
     return _succeed(user, now, factor="password")
+
+
+def unknown_name_fingerprint(name: str, key: str) -> str:
+    """What the audit log keeps of a name that is no account: people type their password into
+    the username field, so the text itself is never stored. The same name gives the same
+    fingerprint, so repeated guesses at one name can still be told apart."""
+    digest = hmac.new(key.encode(), name.encode(), hashlib.sha256).hexdigest()
+    return f"unknown:{digest[:16]}"
 
 
 def second_factor(user: User, code: str, *, now: datetime, config: Mapping[str, Any]) -> Attempt:

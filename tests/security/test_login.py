@@ -106,7 +106,16 @@ def test_refusals_during_a_lock_do_not_extend_it(new_client, officer):
 def test_unknown_usernames_get_the_same_answer_and_cost_one_hash(new_client, db, directory):
     response = login(new_client(), "nobody.here", "whatever password")
     assert response.status_code == 422 and WRONG in text(response)
-    assert actions("nobody.here") == [("login.failed", "unknown user")]
+    # What was typed is not kept (it may be a password typed in the wrong field), only a
+    # keyed fingerprint that is the same for the same name.
+    login(new_client(), "Correct-Horse-Battery", "x")
+    login(new_client(), "nobody.here", "again")
+    fingerprint = login_service.unknown_name_fingerprint("nobody.here", KEY)
+    assert actions(fingerprint) == [("login.failed", "unknown user")] * 2
+    db.session.expire_all()
+    logged = [(e.subject, str(e.detail)) for e in db.session.scalars(sa.select(AuditEntry))]
+    assert len(logged) == 3 and not any("nobody" in s or "horse" in s.lower() or
+                                        "horse" in d.lower() for s, d in logged)
     # The dummy hash is made like real ones, so an unknown name costs the same work.
     assert login_service._DUMMY_HASH.split("$")[0] == hash_password("x").split("$")[0]
 
