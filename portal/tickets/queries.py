@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.permissions import visible_filter
 from portal.extensions import db
@@ -144,4 +144,6 @@ def triage(*, size: int, after: Cursor | None = None, before: Cursor | None = No
 
 
 def by_code(code: str) -> Ticket | None:
-    return db.session.scalar(sa.select(Ticket).where(Ticket.code == code.strip().upper()))
+    """The report with this code, with its agency (every page showing a report names it)."""
+    return db.session.scalar(sa.select(Ticket).options(joinedload(Ticket.agency))
+                             .where(Ticket.code == code.strip().upper()))

@@ -1,6 +1,7 @@
 """The filing path stays lean (issue 8): no corpus read or model training per report, no mail
 round trip when there is no mail, the directory lists only to render the form, no repeat-hold
-marking or read-back for a new report, one query per generation of agency successors. Behaviour, not
+marking or read-back for a new report, one query per generation of agency successors, the
+router's table per directory revision, one query for the confirmation. Behaviour, not
 timing: each test fails if the expensive step comes back."""
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from portal.extensions import db as _db
 from portal.models import Agency, HoldSegment, OutboxMessage, RoutingSuggestion, Sector, Status
 from portal.routing import classifier, corpus, models_cache
 from tests.helpers import page_token
-from tests.web.support import agency_id, file_report, submission, ticket
+from tests.web.support import agency_id, file_report, post_report, submission, text, ticket
 
 
 CUSTOMS = ("Tờ khai hải quan bị phân luồng đỏ",
@@ -137,3 +138,11 @@ def test_successors_of_a_sector_take_one_query_per_generation(client, routing_re
         found = lookup.successors_of_sector(Sector.planning_investment, on=day)
     assert [a.code for a in found] == ["HY-STC"]
     assert len(seen) == 3, seen
+
+
+def test_the_confirmation_reads_the_report_with_its_agency_in_one_query(client, routing_ready):
+    response = post_report(client, agency_id=str(agency_id("HY-STC")))
+    with statements() as seen:
+        page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Hung Yen Department of Finance" in text(page)
+    assert len(seen) == 1, seen
