@@ -1,5 +1,6 @@
-"""Hidden inputs (CSRF tokens, versions) are written directly by PortalForm's meta (issue 8):
-the same HTML WTForms writes, without html_params. Behaviour, not timing."""
+"""Rendering forms stays cheap (issue 8): hidden inputs (CSRF tokens, versions) are written
+directly by PortalForm's meta, the same HTML WTForms writes, and no request searches the disk
+for WTForms' catalogues. Behaviour, not timing."""
 from __future__ import annotations
 
 from wtforms.widgets import HiddenInput, Input
@@ -32,3 +33,15 @@ def test_hidden_inputs_with_attributes_keep_wtforms_rendering(app):
         form = AssignForm(formdata=None, version=3)
         assert form.version(data_x="1") == HiddenInput()(form.version, data_x="1")
         assert 'data-x="1"' in str(form.version(data_x="1"))
+
+
+def test_forms_do_not_load_wtforms_catalogues_per_request(client, monkeypatch):
+    """WTForms' own catalogue (none for Vietnamese) is not searched for on each request."""
+    from babel import support
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a request loaded a catalogue from disk")
+    monkeypatch.setattr(support.Translations, "load", refuse)
+    response = client.post("/feedback/new", data={"subject": ""})  # errors: messages rendered
+    assert response.status_code in (400, 422)
+    assert client.get("/feedback/new").status_code == 200
