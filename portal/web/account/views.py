@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 
 from portal import clock
 from portal.accounts import tokens, totp, users
-from portal.errors import NotFound, ValidationFailed
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.i18n import _
 from portal.web.account.forms import CodeForm, NewTokenForm, PasswordForm, RevokeTokenForm
+from portal.web.form_actions import committed
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -64,18 +65,14 @@ def _render_totp(form: CodeForm, status: int = 200):
 @login_required
 def totp_page():
     form = CodeForm()
-    if not current_user.totp_secret and form.validate_on_submit():
-        try:
-            totp.enable(current_user, session.get("totp_pending", ""), form.code.data,
-                        now=clock.now_utc(), key=current_app.config["TOTP_KEY"])
-        except ValidationFailed as exc:
-            form.populate_errors(exc.errors)
-        else:
-            db.session.commit()
-            session.pop("totp_pending", None)
-            flash(_("Two-step sign-in is on. You will be asked for a code after your password."),
-                  "success")
-            return redirect(url_for("account.totp_page"))
+    if not current_user.totp_secret and form.validate_on_submit() and committed(
+            form, lambda: totp.enable(current_user, session.get("totp_pending", ""),
+                                      form.code.data, now=clock.now_utc(),
+                                      key=current_app.config["TOTP_KEY"])):
+        session.pop("totp_pending", None)
+        flash(_("Two-step sign-in is on. You will be asked for a code after your password."),
+              "success")
+        return redirect(url_for("account.totp_page"))
     return _render_totp(form, 422 if form.errors else 200)
 
 
@@ -83,16 +80,11 @@ def totp_page():
 @login_required
 def totp_disable():
     form = CodeForm()
-    if current_user.totp_secret and form.validate_on_submit():
-        try:
-            totp.disable(current_user, form.code.data, now=clock.now_utc(),
-                         key=current_app.config["TOTP_KEY"])
-        except ValidationFailed as exc:
-            form.populate_errors(exc.errors)
-        else:
-            db.session.commit()
-            flash(_("Two-step sign-in is off."), "info")
-            return redirect(url_for("account.totp_page"))
+    if current_user.totp_secret and form.validate_on_submit() and committed(
+            form, lambda: totp.disable(current_user, form.code.data, now=clock.now_utc(),
+                                       key=current_app.config["TOTP_KEY"])):
+        flash(_("Two-step sign-in is off."), "info")
+        return redirect(url_for("account.totp_page"))
     return _render_totp(form, 422)
 
 
@@ -100,15 +92,8 @@ def totp_disable():
 @login_required
 def password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            users.change_password(current_user, form.current.data, form.new.data,
-                                  now=clock.now_utc())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.populate_errors(exc.errors)
-        else:
-            db.session.commit()
-            flash(_("Your password was changed."), "success")
-            return redirect(url_for("account.password"))
+    if form.validate_on_submit() and committed(form, lambda: users.change_password(
+            current_user, form.current.data, form.new.data, now=clock.now_utc())):
+        flash(_("Your password was changed."), "success")
+        return redirect(url_for("account.password"))
     return render_template("account/password.html", form=form), 422 if form.errors else 200

@@ -10,12 +10,12 @@ from wtforms.validators import InputRequired, NumberRange, StopValidation
 
 from portal import clock
 from portal.accounts import permissions
-from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _, _l
 from portal.scoring import settings as scoring_settings
 from portal.scoring.method import DEFAULT_MIN_N, DEFAULT_WEIGHTS
 from portal.web.admin.views import bp
+from portal.web.form_actions import committed
 from portal.web.forms import PortalForm
 from portal.web.staff import require
 
@@ -76,18 +76,10 @@ def scoring():
     current = scoring_settings.load_settings(db.session)
     form = ScoringSettingsForm(data={**{k: int(v) for k, v in current.weights.items()},
                                      "min_n": current.min_n})
-    if form.validate_on_submit():
-        try:
-            scoring_settings.save_settings(db.session, form.to_settings(), actor=current_user,
-                                           now=clock.now_utc())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.populate_errors(exc.errors)
-        else:
-            db.session.commit()
-            flash(_("Scoring settings saved. Rankings already published keep theirs."),
-                  "success")
-            return redirect(url_for("admin.scoring"))
+    if form.validate_on_submit() and committed(form, lambda: scoring_settings.save_settings(
+            db.session, form.to_settings(), actor=current_user, now=clock.now_utc())):
+        flash(_("Scoring settings saved. Rankings already published keep theirs."), "success")
+        return redirect(url_for("admin.scoring"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/scoring.html", form=form,
                            defaults=DEFAULT_WEIGHTS, default_min_n=DEFAULT_MIN_N), status

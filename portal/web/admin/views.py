@@ -16,12 +16,12 @@ from portal import audit, clock
 from portal.accounts import permissions
 from portal.deadlines import settings
 from portal.deadlines.working_days import local_day
-from portal.errors import ValidationFailed
 from portal.extensions import db
 from portal.i18n import _
 from portal.models.vocab import Category
 from portal.web.admin.forms import (AuditFilterForm, DeleteOverrideForm, OverrideForm, PolicyForm,
                                     SaveForm, parse_iso_date)
+from portal.web.form_actions import committed
 from portal.web.staff import require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -58,18 +58,12 @@ def _render_calendar(form: OverrideForm, status: int = 200):
 @require(permissions.can_administer)
 def calendar():
     form = OverrideForm()
-    if form.validate_on_submit():
-        try:
-            settings.add_override(form.day.data, working=form.working, note=form.note.data,
-                                  now=clock.now_utc(), actor=current_user)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.populate_errors(exc.errors)
-        else:
-            db.session.commit()
-            flash(_("%(date)s was added to the calendar.",
-                    date=format_date(form.day.data, "full")), "success")
-            return redirect(url_for("admin.calendar"))
+    if form.validate_on_submit() and committed(form, lambda: settings.add_override(
+            form.day.data, working=form.working, note=form.note.data, now=clock.now_utc(),
+            actor=current_user)):
+        flash(_("%(date)s was added to the calendar.",
+                date=format_date(form.day.data, "full")), "success")
+        return redirect(url_for("admin.calendar"))
     return _render_calendar(form, 422 if form.errors else 200)
 
 

@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from portal import clock
 from portal.accounts import permissions
-from portal.errors import NotFound, PermissionDenied, ValidationFailed
-from portal.extensions import db
+from portal.errors import NotFound, PermissionDenied
 from portal.i18n import _
 from portal.tickets import queries, redaction
+from portal.web.form_actions import committed
 from portal.web.moderation.forms import PublicCopyForm
 from portal.web.staff import require
 
@@ -29,16 +29,9 @@ def edit(code: str, event_id: int):
     except PermissionDenied:
         abort(403)
     form = PublicCopyForm(body=redaction.public_copy(event))
-    if form.validate_on_submit():
-        try:
-            redaction.set_public_copy(ticket, event_id, form.body.data, actor=current_user,
-                                      now=clock.now_utc())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.populate_errors(exc.errors)
-        else:
-            db.session.commit()
-            flash(_("The public copy was saved. Staff still see the original."), "success")
-            return redirect(url_for("inbox.detail", code=ticket.code))
+    if form.validate_on_submit() and committed(form, lambda: redaction.set_public_copy(
+            ticket, event_id, form.body.data, actor=current_user, now=clock.now_utc())):
+        flash(_("The public copy was saved. Staff still see the original."), "success")
+        return redirect(url_for("inbox.detail", code=ticket.code))
     return render_template("moderation/edit.html", ticket=ticket, event=event, form=form), \
         422 if form.errors else 200
