@@ -6,6 +6,11 @@ from markupsafe import Markup, escape
 from wtforms import SelectChoice
 from wtforms.widgets import HiddenInput
 
+from portal.i18n import _l
+
+# For Length(max=...) on fields with no message of their own (WTForms has no Vietnamese).
+AT_MOST = _l("At most %(max)d characters.")
+
 
 def choices(pairs, optgroups=None) -> list[SelectChoice]:
     """WTForms choices from (value, label) pairs, optionally grouped by a parallel list."""

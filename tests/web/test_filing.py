@@ -293,3 +293,13 @@ def test_named_procedure_decides_the_agency_over_the_chosen_one(client, director
     code, _ = file_report(client, agency_id=agency_id("HY-STP"),
                           procedure_id=procedure_id("CONSTRUCTION-PERMIT"))
     assert ticket(code).agency_id == agency_id("HY-SXD")
+
+
+@pytest.mark.parametrize("lang, message", [("vi", "Tối đa 200 ký tự."),
+                                           ("en", "At most 200 characters.")])
+def test_a_too_long_field_is_refused_in_the_readers_language(client, directory, lang, message):
+    """WTForms' own messages are English only: every validator carries the portal's message."""
+    client.get(f"/feedback/new?lang={lang}")
+    response = post_report(client, subject=SUBJECT, description=DESCRIPTION,
+                           business_name="C" * 201)
+    _assert_refused_and_kept(response, message)

@@ -4,7 +4,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from portal.i18n import _l
-from portal.web.forms import PortalForm
+from portal.web.forms import AT_MOST, PortalForm
 
 
 class NewTokenForm(PortalForm):
@@ -21,16 +21,16 @@ class RevokeTokenForm(PortalForm):
 class CodeForm(PortalForm):
     """Turning the second factor on or off: a current code from the app."""
     code = StringField(_l("Code from your authenticator app"), validators=[
-        InputRequired(message=_l("Enter the 6-digit code.")), Length(max=10)],
+        InputRequired(message=_l("Enter the 6-digit code.")), Length(max=10, message=AT_MOST)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
 class PasswordForm(PortalForm):
     current = PasswordField(_l("Current password"), validators=[
-        InputRequired(message=_l("Enter your current password.")), Length(max=200)],
+        InputRequired(message=_l("Enter your current password.")), Length(max=200, message=AT_MOST)],
         render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("New password"), validators=[
-        InputRequired(message=_l("Enter a new password.")), Length(max=200)],
+        InputRequired(message=_l("Enter a new password.")), Length(max=200, message=AT_MOST)],
         description=_l("At least 12 characters, not your username, not a common password. "
                        "A few words make a good one."),
         render_kw={"autocomplete": "new-password"})

@@ -13,7 +13,7 @@ from portal.audit import AuditFilter
 from portal.deadlines.policy import DEFAULT_POLICY, ClockPolicy
 from portal.i18n import _l
 from portal.models import CalendarOverride
-from portal.web.forms import PortalForm, choices
+from portal.web.forms import AT_MOST, PortalForm, choices
 
 NOTE_MAX = CalendarOverride.__table__.c.note.type.length
 DAYS_MAX = 365
@@ -123,10 +123,10 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField(_l("Staff member (username)"), filters=[_strip],
-                        validators=[Length(max=80)])
-    action = StringField(_l("Action"), filters=[_strip], validators=[Length(max=60)],
+                        validators=[Length(max=80, message=AT_MOST)])
+    action = StringField(_l("Action"), filters=[_strip], validators=[Length(max=60, message=AT_MOST)],
                          description=_l("For example “ticket” for every action on reports, or “login.failed”."))
-    ticket = StringField(_l("Report code"), filters=[_strip], validators=[Length(max=20)])
+    ticket = StringField(_l("Report code"), filters=[_strip], validators=[Length(max=20, message=AT_MOST)])
     since = IsoDateField(_l("From (YYYY-MM-DD)"), validators=[Optional()])
     until = IsoDateField(_l("Until (YYYY-MM-DD)"), validators=[Optional()])
 

@@ -26,7 +26,8 @@ class FilterForm(FlaskForm):
 
 
 class VersionedForm(PortalForm):
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = IntegerField(widget=HiddenField.widget, validators=[
+        InputRequired(message=_l("This page is out of date. Reload it and try again."))])
 
 
 class AcknowledgeForm(VersionedForm):

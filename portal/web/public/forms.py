@@ -13,7 +13,7 @@ from portal.models.vocab import CATEGORY_LABELS
 from portal.tickets.attachments import Upload
 from portal.tickets.intake import Submission
 from portal.web import directory_choices
-from portal.web.forms import PortalForm, choices
+from portal.web.forms import AT_MOST, PortalForm, choices
 from portal.web.select_widget import LongSelect
 
 
@@ -27,7 +27,8 @@ def _optional_id(value):
 class SubmissionForm(PortalForm):
     commune_note: str | None = None  # the old-address suggestion shown above the commune picker
     # One per rendering of the form: sending it twice files one report (tickets/form_replays.py).
-    submission_token = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+    submission_token = HiddenField(validators=[Optional(), Regexp(
+        r"^[A-Za-z0-9_-]{16,64}$", message=_l("This form is out of date. Reload the page."))])
     category = RadioField(_l("What is the problem?"),
                           choices=choices([(k.value, v) for k, v in CATEGORY_LABELS.items()]),
                           validators=[InputRequired(message=_l("Choose what the report is about."))],
@@ -55,18 +56,18 @@ class SubmissionForm(PortalForm):
     commune_level = BooleanField(_l("The problem is with this commune's or ward's People's "
                                     "Committee"))
     locality = StringField(
-        _l("Address before 1/7/2025, or another place"), validators=[Length(max=120)],
+        _l("Address before 1/7/2025, or another place"), validators=[Length(max=120, message=AT_MOST)],
         description=_l("Only know the old address (xã, huyện, tỉnh Thái Bình)? Type it and press "
                        "“Find the new commune”; check the suggestion before sending."))
     find_commune = SubmitField(_l("Find the new commune"))
     # The old address the portal last suggested a commune for: the reporter has seen it.
     address_checked = HiddenField()
     anonymous = BooleanField(_l("File anonymously (no name, no contact details are kept)"))
-    business_name = StringField(_l("Business name"), validators=[Length(max=200)])
-    contact_name = StringField(_l("Your name"), validators=[Length(max=120)])
-    contact_email = StringField(_l("E-mail"), validators=[Length(max=254)],
+    business_name = StringField(_l("Business name"), validators=[Length(max=200, message=AT_MOST)])
+    contact_name = StringField(_l("Your name"), validators=[Length(max=120, message=AT_MOST)])
+    contact_email = StringField(_l("E-mail"), validators=[Length(max=254, message=AT_MOST)],
                                 render_kw={"type": "email", "autocomplete": "email"})
-    contact_phone = StringField(_l("Phone"), validators=[Length(max=30)],
+    contact_phone = StringField(_l("Phone"), validators=[Length(max=30, message=AT_MOST)],
                                 render_kw={"type": "tel", "autocomplete": "tel"})
     identity_consent = BooleanField(
         _l("For harassment reports: the agency concerned may see my name and contact details"))

@@ -5,15 +5,15 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.i18n import _l
-from portal.web.forms import PortalForm, choices
+from portal.web.forms import AT_MOST, PortalForm, choices
 
 
 class TrackForm(PortalForm):
     code = StringField(_l("Tracking code"), validators=[
-        InputRequired(message=_l("Enter the tracking code.")), Length(max=40)],
+        InputRequired(message=_l("Enter the tracking code.")), Length(max=40, message=AT_MOST)],
         render_kw={"autocomplete": "off", "placeholder": "PA-2026-000123"})
     receipt = StringField(_l("Secret receipt"), validators=[
-        InputRequired(message=_l("Enter the secret receipt.")), Length(max=60)],
+        InputRequired(message=_l("Enter the secret receipt.")), Length(max=60, message=AT_MOST)],
         render_kw={"autocomplete": "off", "spellcheck": "false"})
 
 
