@@ -6,28 +6,20 @@ tokens the pages carry, exactly as a user's browser would.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal.models import Role
 from tests.factories import PASSWORD
+from tests.live import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No access log per request (dozens per journey); errors are still logged."""
-
-    def log_request(self, *args, **kwargs) -> None:
-        pass
 
 
 @dataclass(frozen=True)
@@ -57,17 +49,9 @@ def live_server(app, db, directory, make_user):
     make_user("e2e.officer.sxd", Role.officer, "HY-SXD")
     db.session.remove()  # hold no connection or transaction while the server writes
 
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}",
-                         coordinator=Account("e2e.coordinator", PASSWORD),
+    with serving(app) as url:  # quiet: dozens of requests per journey
+        yield LiveServer(url=url, coordinator=Account("e2e.coordinator", PASSWORD),
                          officer=Account("e2e.officer.sxd", PASSWORD))
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
