@@ -27,7 +27,7 @@ from portal.routing import rules, tokenizer
 from portal.routing.corpus import Example, fingerprint
 
 log = logging.getLogger("portal.routing")
-MODEL_VERSION = "nb-syllables-v4"
+MODEL_VERSION = "nb-syllables-v5"  # v5: the same model in flat tables (LogTable)
 MIN_DOCUMENT_FREQUENCY = 2  # features seen in one document only are noise (and memory)
 TEMPERATURE = 10.0  # fitted on cross-validation folds of the training corpus (log loss)
 RULE_WEIGHT = 2.0  # per matched phrase, after the temperature (odds × e²)
@@ -54,26 +54,31 @@ class Prediction:
 
 
 class LogTable:
-    """A trained Naive Bayes model as arrays: log P(label) and log P(feature | label)."""
+    """A trained Naive Bayes model as arrays: log P(label), and log P(feature | label) in one
+    flat array, a row of ``len(labels)`` values per feature (``rows`` maps a feature to its
+    row). Flat rather than an array per feature: about half the memory, which every gunicorn
+    worker holds, and far fewer objects for a worker's reads to copy (issue 8)."""
 
     def __init__(self, classifier: NaiveBayesClassifier) -> None:
         nltk_nb = classifier.classifier
         self.labels = sorted(nltk_nb.labels())
         # NLTK's model internals: the label prior and the per-(label, feature) distributions.
         self.prior = array("d", (nltk_nb._label_probdist.logprob(label) for label in self.labels))
-        names = {fname for _label, fname in nltk_nb._feature_probdist}
-        self.features = {
-            fname: array("d", (nltk_nb._feature_probdist[label, fname].logprob(True)
-                               for label in self.labels)) for fname in names}
+        names = sorted({fname for _label, fname in nltk_nb._feature_probdist})
+        self.rows = {fname: i for i, fname in enumerate(names)}
+        self.values = array("d", (nltk_nb._feature_probdist[label, fname].logprob(True)
+                                  for fname in names for label in self.labels))
 
     def log_scores(self, featureset: dict[str, bool]) -> list[float]:
         """Base-2 log scores per label, as NLTK's prob_classify sums them (unknown features
         are ignored), then normalised."""
         scores = list(self.prior)
+        width, values = len(scores), self.values
         for fname in featureset:
-            row = self.features.get(fname)
+            row = self.rows.get(fname)
             if row is not None:
-                for i, value in enumerate(row):
+                start = row * width
+                for i, value in enumerate(values[start:start + width]):
                     scores[i] += value
         top = max(scores)
         total = math.log2(sum(2 ** (s - top) for s in scores)) + top
@@ -95,6 +100,8 @@ class Model:
         documents = [tokenizer.tokens(e.text) for e in examples]
         self.sector = LogTable(_train([(d, e.sector) for d, e in zip(documents, examples)], extract))
         self.category = LogTable(_train([(d, e.category) for d, e in zip(documents, examples)], extract))
+        if self.category.rows == self.sector.rows:  # same documents, same features: keep one map
+            self.category.rows = self.sector.rows
         self.fingerprint = fingerprint(examples)
         # The shipped corpus this model builds on (differs from ``fingerprint`` when trained
         # with coordinators' corrections too).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from array import array
 import unicodedata
 from collections import Counter
 from datetime import date
@@ -136,6 +137,15 @@ def test_log_table_gives_textblobs_probabilities(text):
     assert table.labels == ["construction", "customs", "tax"]
     for label, score in zip(table.labels, scores):
         assert 2 ** score == pytest.approx(expected.prob(label), abs=1e-9)
+
+
+def test_the_model_keeps_its_tables_flat(routing_model):
+    """One array per table and one feature map for both (issue 8: every worker holds the
+    model; an array per feature doubled its memory)."""
+    for table in (routing_model.sector, routing_model.category):
+        assert isinstance(table.values, array)
+        assert len(table.values) == len(table.rows) * len(table.labels)
+    assert routing_model.category.rows is routing_model.sector.rows
 
 
 # --- the shipped corpus ----------------------------------------------------------------------
