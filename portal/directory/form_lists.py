@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from portal.directory import addresses, lookup, revision
 from portal.extensions import db
-
-_KEEP = 8  # a few (locale, day) pairs at a time; older revisions simply fall out
-
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: the web layer caches per instance
 class FormLists:
@@ -24,19 +22,14 @@ class FormLists:
     communes: tuple[tuple[int, str, str], ...]   # (committee id, commune, province)
 
 
-_built: dict[tuple, FormLists] = {}
-
-
 def form_lists(locale: str, day: date) -> FormLists:
     """The lists for ``locale`` (the active one: group labels are translated) on ``day``."""
-    key = (db.engine, locale, day, revision.current())  # read before the lists (revision.py)
-    found = _built.get(key)
-    if found is None:
-        found = FormLists(tuple(lookup.agency_choices(locale, on=day)),
-                          tuple(lookup.procedure_choices(locale)),
-                          tuple(addresses.commune_choices(day)))
-        while len(_built) >= _KEEP:
-            del _built[next(iter(_built))]
-        _built[key] = found
-    return found
+    return _built(db.engine, locale, day, revision.current())  # the revision first (revision.py)
+
+
+@lru_cache(maxsize=8)  # a few (locale, day) pairs at a time; older revisions simply fall out
+def _built(_engine, locale: str, day: date, _revision: str | None) -> FormLists:
+    return FormLists(tuple(lookup.agency_choices(locale, on=day)),
+                     tuple(lookup.procedure_choices(locale)),
+                     tuple(addresses.commune_choices(day)))
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from portal.directory import lookup, revision
 from portal.extensions import db
 from portal.models import Sector
-
-_KEEP = 4
-
 
 class Holder(NamedTuple):
     id: int
@@ -24,22 +22,14 @@ class Holder(NamedTuple):
     locality: str | None
 
 
-_built: dict[tuple, dict[str, tuple[Holder, ...]]] = {}
-
-
 def by_sector(day: date) -> dict[str, tuple[Holder, ...]]:
-    """Sector value → its holders on ``day``, by code (local committees: every one)."""
-    key = (db.engine, day, revision.current())  # read before the directory (revision.py)
-    found = _built.get(key)
-    if found is None:
-        found = _build(day)
-        while len(_built) >= _KEEP:
-            del _built[next(iter(_built))]
-        _built[key] = found
-    return found
+    """Sector value → its holders on ``day``, by code (local committees: every one). The
+    caller must not change what it gets: it is shared."""
+    return _built(db.engine, day, revision.current())  # the revision first (revision.py)
 
 
-def _build(day: date) -> dict[str, tuple[Holder, ...]]:
+@lru_cache(maxsize=4)
+def _built(_engine, day: date, _revision: str | None) -> dict[str, tuple[Holder, ...]]:
     valid = defaultdict(list)
     for agency in lookup.agencies(on=day):
         valid[agency.sector].append(agency)

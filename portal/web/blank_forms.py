@@ -4,6 +4,8 @@ per visitor (the CSRF and submission tokens) is rendered outside this fragment, 
 shown again with the reporter's input or errors is always rendered afresh."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import render_template
 from flask_babel import get_locale
 from markupsafe import Markup
@@ -11,17 +13,15 @@ from markupsafe import Markup
 from portal.directory.form_lists import FormLists
 
 FIELDS_TEMPLATE = "public/_submission_fields.html"
-_KEEP = 16
-_rendered: dict[tuple, Markup] = {}
 
 
-def fields_html(form, lists: FormLists) -> Markup:
-    """The blank ``form``'s fields (its choices set from ``lists``), from the cache if rendered."""
-    key = (type(form), str(get_locale()), lists)
-    found = _rendered.get(key)
-    if found is None:
-        found = Markup(render_template(FIELDS_TEMPLATE, form=form))
-        while len(_rendered) >= _KEEP:
-            del _rendered[next(iter(_rendered))]
-        _rendered[key] = found
-    return found
+def fields_html(form_class: type, lists: FormLists) -> Markup:
+    """A blank ``form_class`` form's fields with the choices of ``lists``."""
+    return _rendered(form_class, str(get_locale()), lists)
+
+
+@lru_cache(maxsize=16)
+def _rendered(form_class: type, _locale: str, lists: FormLists) -> Markup:
+    form = form_class(formdata=None, meta={"csrf": False})  # blank: the tokens are not in it
+    form.set_choices(lists)
+    return Markup(render_template(FIELDS_TEMPLATE, form=form))

@@ -35,7 +35,7 @@ def prepare(form: SubmissionForm) -> Markup | None:
     form.set_choices(lists)
     if not form.submission_token.data:  # a new rendering; a re-shown form keeps its token
         form.submission_token.data = secrets.token_urlsafe(24)
-    return None if form.is_submitted() else blank_forms.fields_html(form, lists)
+    return None if form.is_submitted() else blank_forms.fields_html(type(form), lists)
 
 
 def suggest_commune(form: SubmissionForm, day: date) -> None:
