@@ -5,7 +5,8 @@
 
 Serves the portal with gunicorn (2 sync workers, gunicorn.conf.py) on a free loopback port, from a
 temporary instance (migrated database, seeded directory, limits raised for the bench, not removed).
-N client processes each repeat the filing journey (GET /feedback/new, parse the CSRF token, POST a
+N client processes each repeat the filing journey (GET /feedback/new, parse the CSRF and
+double-submit tokens, POST them with a
 report that names no agency so the router runs, follow the redirect to the confirmation) for the
 given seconds, then the tracking journey (GET /track, POST code + receipt, follow the redirect to
 the report). The same filing journey then runs against bench/bare_app.py (one form, one insert,
@@ -36,6 +37,9 @@ BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# The portal's form carries a double-submit token, which a browser sends back (the bare app's
+# form has none).
+SUBMISSION = re.compile(r'name="submission_token"[^>]*value="([^"]+)"')
 RECEIPT = re.compile(r"\b[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}\b")
 HIGH_LIMIT = "1000000 per minute"
 SUBJECTS = [
@@ -88,10 +92,12 @@ def file_report(client: Client, n: int) -> tuple[str, str]:
     if status != 200 or token is None:
         raise RuntimeError(f"form: HTTP {status}")
     subject, description = SUBJECTS[n % len(SUBJECTS)]
-    status, _, location = client.request("POST", "/feedback/new", {
-        "csrf_token": token.group(1), "category": "delay", "agency_id": "", "procedure_id": "",
-        "subject": f"{subject} ({n})", "description": description, "locality": "Thái Bình",
-        "anonymous": "y"})
+    fields = {"csrf_token": token.group(1), "category": "delay", "agency_id": "",
+              "procedure_id": "", "subject": f"{subject} ({n})", "description": description,
+              "locality": "Thái Bình", "anonymous": "y"}
+    if submission := SUBMISSION.search(page):
+        fields["submission_token"] = submission.group(1)
+    status, _, location = client.request("POST", "/feedback/new", fields)
     if status != 302:
         raise RuntimeError(f"post: HTTP {status}")
     status, page, _ = client.request("GET", location)

@@ -4,9 +4,11 @@ Each rendering of the filing form carries a random token. The first POST of a to
 content (from one browser session) stores the report's code and its receipt, masked under the server key and the token
 (so the database alone does not give it away); a repeat of the same token and content gets
 that report instead of a new one, and its receipt if the first confirmation page was never
-shown. Once a confirmation page has shown the receipt, the stored copy is erased: the
-receipt is still shown only once. Changed content under the same token (back, edit, send)
-is a new report. Rows expire after a day.
+shown: the web layer remembers in the browser's session which receipts it has shown
+(web/filing.py), so a receipt is still shown only once, and the confirmation page writes
+nothing. Changed content under the same token (back, edit, send) is a new report. Rows, with
+their masked receipt (useless without the token, which only the browser had), expire after a
+day.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ _PREFIX = "form:"
 @dataclass(frozen=True)
 class Replay:
     code: str
-    receipt: str | None  # None once a confirmation page has shown it
+    receipt: str | None
 
 
 def key_for(token: str, session_secret: str, data: Submission) -> str:
@@ -63,11 +65,3 @@ def remember(key: str, token: str, ticket: Ticket, receipt: str, *, now: datetim
         response={"code": ticket.code,
                   "receipt": tracking.mask_receipt(receipt, server_key, _PREFIX + token)}))
     db.session.flush()
-
-
-def forget_receipt(key: str) -> None:
-    """The receipt was shown: keep only the code, so a later repeat files nothing and shows
-    no receipt."""
-    stored = db.session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.key == key))
-    if stored is not None and "receipt" in stored.response:
-        stored.response = {"code": stored.response["code"]}

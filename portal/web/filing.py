@@ -92,7 +92,7 @@ def file_report(form: SubmissionForm, channel: str):
     if key and (replay := form_replays.find(key, token, now=now,
                                             server_key=config["RECEIPT_KEY"])):
         db.session.commit()
-        return _received(replay.code, replay.receipt, key)
+        return _received(replay.code, _unless_shown(replay.receipt, key), key)
     filed_by = current_user if current_user.is_authenticated else None
     try:
         filed = intake.submit_ticket(data, filed_by=filed_by, now=now, config=config)
@@ -109,7 +109,7 @@ def file_report(form: SubmissionForm, channel: str):
         if not replay:
             raise
         db.session.commit()
-        return _received(replay.code, replay.receipt, key)
+        return _received(replay.code, _unless_shown(replay.receipt, key), key)
     code = filed.ticket.code  # read before the commit expires the row (no reload)
     db.session.commit()
     send_queued_mail()
@@ -123,6 +123,23 @@ def _received(code: str, receipt: str | None, key: str | None):
     remember_tracked(code)
     flash(_("Your report was received."), "success")
     return redirect(url_for("public.received", code=code))
+
+
+# The form keys (form_replays) whose receipt a confirmation page of this browser has shown.
+# A repeat of the form can only come from this browser (the key includes its session's
+# secret), so keeping the mark in its session shows a receipt once without a database write
+# on the confirmation page.
+_SHOWN = "receipts_shown"
+_SHOWN_KEEP = 5
+
+
+def mark_receipt_shown(key: str) -> None:
+    shown = [k for k in session.get(_SHOWN, []) if k != key]
+    session[_SHOWN] = (shown + [key])[-_SHOWN_KEEP:]
+
+
+def _unless_shown(receipt: str | None, key: str) -> str | None:
+    return None if key in session.get(_SHOWN, []) else receipt
 
 
 def remember_tracked(code: str) -> None:

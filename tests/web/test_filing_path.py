@@ -146,3 +146,20 @@ def test_the_confirmation_reads_the_report_with_its_agency_in_one_query(client, 
         page = client.get(response.headers["Location"])
     assert page.status_code == 200 and "Hung Yen Department of Finance" in text(page)
     assert len(seen) == 1, seen
+
+
+def test_the_confirmation_of_a_browsers_form_writes_nothing(client, routing_ready):
+    """A browser sends the form's double-submit token back; showing the receipt once is kept
+    in its session, not by a database write on the confirmation page."""
+    import re
+
+    page = text(client.get("/feedback/new"))
+    token = re.search(r'name="submission_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post("/feedback/new", data={
+        **submission(), "csrf_token": page_token(client, "/feedback/new"),
+        "submission_token": token})
+    assert response.status_code == 302
+    with statements() as seen:
+        confirmation = client.get(response.headers["Location"])
+    assert confirmation.status_code == 200 and "receipt" in text(confirmation).lower()
+    assert len(seen) == 1 and seen[0].startswith("SELECT"), seen

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, session
 
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.models.vocab import Channel
-from portal.tickets import form_replays, queries
+from portal.tickets import queries
 from portal.web import filing
 from portal.web.public.forms import SubmissionForm
 
@@ -41,6 +41,5 @@ def received(code: str):
         pending = session.pop("receipt")
         receipt = pending["receipt"]
         if pending.get("key"):  # shown now: a repeated form must not show it again
-            form_replays.forget_receipt(pending["key"])
-            db.session.commit()
+            filing.mark_receipt_shown(pending["key"])
     return render_template("public/received.html", ticket=ticket, receipt=receipt)
