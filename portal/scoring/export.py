@@ -9,8 +9,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from portal.models import PublishedRanking
 from portal.scoring import ranking as ranking_rows
 from portal.scoring.method import COMPONENTS
@@ -60,6 +58,9 @@ def to_csv(table: tuple[list[str], list[list[Any]]]) -> str:
 
 
 def to_xlsx(table: tuple[list[str], list[list[Any]]], title: str) -> bytes:
+    # Imported here: openpyxl is about 19 MB that only this download needs (worker memory).
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(table[0])

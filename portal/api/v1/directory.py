@@ -12,7 +12,7 @@ from portal.deadlines.working_days import local_day
 from portal.directory import lookup
 from portal.extensions import db, limiter
 from portal.i18n import _
-from portal.scoring import publish
+from portal.scoring import export, publish
 from portal.replica import read_only
 
 
@@ -59,8 +59,6 @@ def _public_read_limit():
 @read_only
 def scores(period: str):
     """The latest published version of a period's ranking (the immutable snapshot)."""
-    from portal.scoring import export  # with openpyxl: loaded only where used (worker memory)
-
     ranking = publish.published(db.session, period)
     if ranking is None:
         raise Problem("not-published")

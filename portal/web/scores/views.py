@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from portal import clock
 from portal.extensions import db, limiter
 from portal.models import Agency, PublishedRanking
-from portal.scoring import publish, ranking as ranking_rows, report
+from portal.scoring import export, publish, ranking as ranking_rows, report
 from portal.scoring.method import DEFAULT_MIN_N, DEFAULT_WEIGHTS, METHOD_VERSION, SHRINK_M
 from portal.scoring.periods import parse_period
 from portal.scoring import agency_page
@@ -16,6 +16,7 @@ from portal.replica import read_only
 bp = Blueprint("scores", __name__, url_prefix="/scores")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLES = {"ranking": export.ranking_table, "inputs": export.inputs_table}
 
 
 def _published_or_404(period: str) -> PublishedRanking:
@@ -73,11 +74,8 @@ def _download_limit():
 @limiter.limit(_download_limit)
 @read_only
 def download(period: str, what: str, fmt: str):
-    # Imported here: openpyxl is about 19 MB that no other page needs (issue 8, worker memory).
-    from portal.scoring import export
-
     ranking = _published_or_404(period)
-    table = {"ranking": export.ranking_table, "inputs": export.inputs_table}[what](ranking)
+    table = TABLES[what](ranking)
     name = f"ddci-{what}-{ranking.period}-v{ranking.version}.{fmt}"
     if fmt == "csv":
         # A byte-order mark so spreadsheet programs read the Vietnamese names as UTF-8.
