@@ -15,8 +15,8 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 ENTRY_POINTS = {"web", "api"}
 # Entry points and wiring: they may commit (cli.py, jobs.py) or touch the request (i18n.py,
 # replica.py: which database a read-only view reads).
-WIRING = {"cli.py", "cli_directory.py", "jobs.py", "dispatch.py", "__init__.py", "extensions.py",
-          "i18n.py", "worker.py", "replica.py"}
+WIRING = {"cli.py", "cli_directory.py", "cli_scores.py", "jobs.py", "dispatch.py", "__init__.py",
+          "extensions.py", "i18n.py", "worker.py", "replica.py"}
 FORBIDDEN = {
     "flask": {"request", "session", "g", "flash", "redirect", "url_for", "render_template",
               "abort"},
