@@ -47,10 +47,10 @@ from portal.scoring.periods import parse_period  # noqa: E402
 DEMO_NOW = datetime(2026, 1, 1, 3, tzinfo=timezone.utc)
 AS_OF = datetime(2026, 1, 15, tzinfo=timezone.utc)
 
-# The raw inputs: the reports and the holds, joined as a hand-written query would.
-REFERENCE = """
+# The indicators both hand-written queries sum; {harassment} is where each finds that fact.
+_SUMS = """
 SELECT s.agency_id, count(*) AS holds,
-       sum(CASE WHEN t.category = 'harassment' THEN 1 ELSE 0 END) AS harassment,
+       sum(CASE WHEN {harassment} THEN 1 ELSE 0 END) AS harassment,
        sum(CASE WHEN s.acknowledged_at <= s.ack_due THEN 1 ELSE 0 END) AS acknowledged,
        sum(CASE WHEN s.outcome = 'answered' THEN 1 ELSE 0 END) AS answered,
        sum(CASE WHEN s.outcome = 'answered' AND s.on_time THEN 1 ELSE 0 END) AS on_time,
@@ -59,23 +59,16 @@ SELECT s.agency_id, count(*) AS holds,
        sum(CASE WHEN s.rating >= 4 THEN 1 ELSE 0 END) AS rated_high,
        sum(CASE WHEN s.reopened_at IS NOT NULL THEN 1 ELSE 0 END) AS reopened,
        sum(s.answer_working_days) AS working_days
+"""
+# The raw inputs: the reports and the holds, joined as a hand-written query would.
+REFERENCE = _SUMS.format(harassment="t.category = 'harassment'") + """\
 FROM hold_segments s JOIN tickets t ON t.id = s.ticket_id
 WHERE t.received_at >= :start AND t.received_at < :end AND t.status <> 'rejected'
 GROUP BY s.agency_id
 """
 # The same over hold_segments alone, reading the report's facts copied onto each hold (what
 # compute_period reads).
-REFERENCE_HOLDS = """
-SELECT s.agency_id, count(*) AS holds,
-       sum(CASE WHEN s.harassment THEN 1 ELSE 0 END) AS harassment,
-       sum(CASE WHEN s.acknowledged_at <= s.ack_due THEN 1 ELSE 0 END) AS acknowledged,
-       sum(CASE WHEN s.outcome = 'answered' THEN 1 ELSE 0 END) AS answered,
-       sum(CASE WHEN s.outcome = 'answered' AND s.on_time THEN 1 ELSE 0 END) AS on_time,
-       sum(CASE WHEN s.cites_legal_basis THEN 1 ELSE 0 END) AS citing,
-       sum(CASE WHEN s.rating IS NOT NULL THEN 1 ELSE 0 END) AS rated,
-       sum(CASE WHEN s.rating >= 4 THEN 1 ELSE 0 END) AS rated_high,
-       sum(CASE WHEN s.reopened_at IS NOT NULL THEN 1 ELSE 0 END) AS reopened,
-       sum(s.answer_working_days) AS working_days
+REFERENCE_HOLDS = _SUMS.format(harassment="s.harassment") + """\
 FROM hold_segments s
 WHERE s.report_received_at >= :start AND s.report_received_at < :end AND NOT s.report_rejected
 GROUP BY s.agency_id
